@@ -1,0 +1,23 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace salespipe {
+
+/// A calendar date: days since 1970-01-01.
+using Date = std::chrono::sys_days;
+
+/// The date y-m-d, or nullopt when it does not exist (2023-02-30, month 13, year outside 1..9999).
+std::optional<Date> make_date(int year, unsigned month, unsigned day) noexcept;
+
+/// ISO 8601 `yyyy-mm-dd`.
+std::string format_date(Date date);
+/// Appends format_date(date) to out.
+void append_date(std::string& out, Date date);
+
+/// Parses exactly `yyyy-mm-dd` (the warehouse's own format), nullopt otherwise.
+std::optional<Date> parse_iso_date(std::string_view text) noexcept;
+
+}  // namespace salespipe

@@ -1,0 +1,52 @@
+#include "core/money.hpp"
+
+#include <charconv>
+#include <cstdlib>
+
+namespace salespipe {
+
+std::optional<Money> checked_multiply(Money a, std::int64_t quantity) noexcept {
+  std::int64_t result = 0;
+  if (__builtin_mul_overflow(a.units, quantity, &result)) {
+    return std::nullopt;
+  }
+  return Money{result};
+}
+
+std::optional<Money> checked_add(Money a, Money b) noexcept {
+  std::int64_t result = 0;
+  if (__builtin_add_overflow(a.units, b.units, &result)) {
+    return std::nullopt;
+  }
+  return Money{result};
+}
+
+void append_money(std::string& out, Money amount) {
+  // Work on the magnitude as unsigned so INT64_MIN has no overflow.
+  const bool negative = amount.units < 0;
+  const std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(amount.units)
+                                           : static_cast<std::uint64_t>(amount.units);
+  const std::uint64_t cents = magnitude / 100 + (magnitude % 100 >= 50 ? 1 : 0);
+  if (negative && cents != 0) {
+    out.push_back('-');
+  }
+  char buffer[24];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, cents / 100);
+  out.append(buffer, end);
+  out.push_back('.');
+  const auto fraction = static_cast<unsigned>(cents % 100);
+  out.push_back(static_cast<char>('0' + fraction / 10));
+  out.push_back(static_cast<char>('0' + fraction % 10));
+}
+
+std::string format_money(Money amount) {
+  std::string out;
+  append_money(out, amount);
+  return out;
+}
+
+double to_double(Money amount) noexcept {
+  return static_cast<double>(amount.units) / static_cast<double>(Money::kScale);
+}
+
+}  // namespace salespipe

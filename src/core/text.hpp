@@ -1,0 +1,33 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace salespipe {
+
+/// Leading and trailing ASCII spaces and tabs removed.
+std::string_view trim(std::string_view text) noexcept;
+
+/// A header or key name in canonical form: trimmed, lower-cased, with spaces, hyphens and
+/// underscores alike (runs folded into one `_`), so "Sale Price" and "sale-price" are "sale_price".
+std::string canonical_name(std::string_view name);
+
+/// True when text is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
+bool is_valid_utf8(std::string_view text) noexcept;
+
+/// True when text holds an ASCII control byte other than tab, CR and LF.
+bool has_control_byte(std::string_view text) noexcept;
+
+/// The byte offset of the first invalid UTF-8 sequence, or text.size() when there is none.
+std::size_t first_invalid_utf8(std::string_view text) noexcept;
+
+/// Text made valid UTF-8 (each invalid byte becomes U+FFFD) and cut at max_bytes on a character
+/// boundary, followed by "…[truncated]" when it was cut. This is how rejects show raw values.
+std::string printable_raw_value(std::string_view text, std::size_t max_bytes = 1024);
+
+/// Text as a spreadsheet shows it as text: a leading '=', '+', '-' or '@' gets a quote prefix
+/// (DESIGN.md section 11.5).
+std::string spreadsheet_safe(std::string_view text);
+
+}  // namespace salespipe
