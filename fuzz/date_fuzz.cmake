@@ -1,0 +1,1 @@
+salespipe_add_fuzz(date DEPS salespipe_clean)

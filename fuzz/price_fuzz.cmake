@@ -1,0 +1,1 @@
+salespipe_add_fuzz(price DEPS salespipe_clean)

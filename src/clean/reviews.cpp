@@ -1,0 +1,193 @@
+#include "clean/reviews.hpp"
+
+#include <fmt/format.h>
+
+#include "clean/values.hpp"
+#include "core/text.hpp"
+
+namespace salespipe::clean {
+namespace {
+
+constexpr std::array<std::string_view, kReviewFieldCount> kFieldNames = {
+    "customer_id", "product_id", "sentiment_score", "review_date"};
+
+std::string_view kind_name(CellKind kind) noexcept {
+  switch (kind) {
+    case CellKind::Missing:
+      return "absent";
+    case CellKind::Null:
+      return "null";
+    case CellKind::String:
+      return "a string";
+    case CellKind::Number:
+      return "a number";
+    case CellKind::True:
+    case CellKind::False:
+      return "a boolean";
+    case CellKind::Array:
+      return "an array";
+    case CellKind::Object:
+      return "an object";
+  }
+  return "unknown";
+}
+
+/// The raw text of a cell as rejects show it: JSON literals spelled out.
+std::string_view cell_raw(const Cell& cell) noexcept {
+  switch (cell.kind) {
+    case CellKind::True:
+      return "true";
+    case CellKind::False:
+      return "false";
+    case CellKind::Null:
+      return "null";
+    default:
+      return cell.text;
+  }
+}
+
+bool is_blank_cell(const Cell& cell) noexcept {
+  return cell.kind == CellKind::Missing || cell.kind == CellKind::Null ||
+         (cell.kind == CellKind::String && trim(cell.text).empty());
+}
+
+struct Faults {
+  std::optional<ReviewField> first;
+  Reason reason{};
+  std::string first_raw;
+  std::string message;
+
+  void add(ReviewField field, Reason why, std::string_view raw, std::string_view what) {
+    if (!first) {
+      first = field;
+      reason = why;
+      first_raw = raw;
+    } else {
+      message += "; ";
+    }
+    message += fmt::format("{}: {}", kFieldNames[static_cast<std::size_t>(field)], what);
+  }
+};
+
+}  // namespace
+
+std::string_view review_field_name(ReviewField field) noexcept {
+  return kFieldNames[static_cast<std::size_t>(field)];
+}
+
+ReviewCleaner::ReviewCleaner(std::string source, const CleanOptions& options, Interner& products,
+                             Interner& customers)
+    : source_(std::move(source)),
+      options_(options),
+      products_(products),
+      customers_(customers),
+      dates_(options.date_order) {}
+
+void ReviewCleaner::add(std::uint64_t line, std::span<const Cell, kReviewFieldCount> cells) {
+  ++quality_.read;
+  Faults faults;
+  const auto cell = [&](ReviewField f) -> const Cell& {
+    return cells[static_cast<std::size_t>(f)];
+  };
+
+  std::string ids[2];
+  IdRepair repairs[2];
+  const ReviewField id_fields[2] = {ReviewField::CustomerId, ReviewField::ProductId};
+  const Reason missing_reason[2] = {Reason::MissingCustomerId, Reason::MissingProductId};
+  for (int k = 0; k < 2; ++k) {
+    const Cell& value = cell(id_fields[k]);
+    if (is_blank_cell(value)) {
+      ++quality_.missing[static_cast<std::size_t>(id_fields[k])];
+      faults.add(id_fields[k], missing_reason[k], cell_raw(value), "missing");
+    } else if (value.kind == CellKind::String || value.kind == CellKind::Number) {
+      // A numeric id such as 1001 is a code like any other.
+      repairs[k] = normalize_id(value.text, ids[k]);
+    } else {
+      faults.add(id_fields[k], missing_reason[k], cell_raw(value),
+                 fmt::format("{} is not an identifier", kind_name(value.kind)));
+    }
+  }
+
+  double sentiment = 0;
+  const Cell& score = cell(ReviewField::SentimentScore);
+  bool from_string = false;
+  if (is_blank_cell(score)) {
+    ++quality_.missing[static_cast<std::size_t>(ReviewField::SentimentScore)];
+    faults.add(ReviewField::SentimentScore, Reason::MissingSentiment, cell_raw(score), "missing");
+  } else if (score.kind == CellKind::Number || score.kind == CellKind::String) {
+    from_string = score.kind == CellKind::String;
+    const SentimentResult parsed =
+        parse_sentiment(score.text, options_.sentiment_min, options_.sentiment_max);
+    if (parsed.status == CellStatus::Ok) {
+      sentiment = parsed.value;
+    } else if (parsed.status == CellStatus::OutOfRange) {
+      faults.add(ReviewField::SentimentScore, Reason::SentimentOutOfRange, score.text,
+                 fmt::format("{} is outside [{}, {}]", printable_raw_value(score.text, 64),
+                             options_.sentiment_min, options_.sentiment_max));
+    } else {
+      faults.add(
+          ReviewField::SentimentScore, Reason::BadSentiment, score.text,
+          fmt::format("cannot read \"{}\" as a number", printable_raw_value(score.text, 64)));
+    }
+  } else {
+    faults.add(ReviewField::SentimentScore, Reason::BadSentiment, cell_raw(score),
+               fmt::format("{} is not a score", kind_name(score.kind)));
+  }
+
+  const Cell& date_cell = cell(ReviewField::ReviewDate);
+  ParsedDate date{};
+  if (is_blank_cell(date_cell)) {
+    ++quality_.missing[static_cast<std::size_t>(ReviewField::ReviewDate)];
+    faults.add(ReviewField::ReviewDate, Reason::MissingDate, cell_raw(date_cell), "missing");
+  } else if (date_cell.kind != CellKind::String) {
+    faults.add(ReviewField::ReviewDate, Reason::BadDate, cell_raw(date_cell),
+               fmt::format("{} is not a date", kind_name(date_cell.kind)));
+  } else {
+    date = dates_.observe(date_cell.text);
+    if (date.status != CellStatus::Ok) {
+      faults.add(ReviewField::ReviewDate, Reason::BadDate, date_cell.text,
+                 fmt::format("cannot read \"{}\" as a real date",
+                             printable_raw_value(date_cell.text, 64)));
+    }
+  }
+
+  if (faults.first) {
+    ++quality_.rejected;
+    count_reject(quality_.by_reason, faults.reason, line, faults.first_raw);
+    rejects_.push_back(Reject{source_, line, std::string(review_field_name(*faults.first)),
+                              printable_raw_value(faults.first_raw), faults.reason,
+                              std::move(faults.message)});
+    return;
+  }
+  quality_.sentiment_from_string += from_string ? 1u : 0u;
+  quality_.ids_trimmed += (repairs[0].trimmed ? 1u : 0u) + (repairs[1].trimmed ? 1u : 0u);
+  quality_.ids_upper_cased +=
+      (repairs[0].upper_cased ? 1u : 0u) + (repairs[1].upper_cased ? 1u : 0u);
+  rows_.customer.push_back(customers_.intern(ids[0]));
+  rows_.product.push_back(products_.intern(ids[1]));
+  rows_.sentiment.push_back(sentiment);
+  rows_.line.push_back(line);
+  parsed_dates_.push_back(date);
+}
+
+void ReviewCleaner::add_unreadable(std::uint64_t line, Reason reason, std::string_view raw,
+                                   std::string message) {
+  ++quality_.read;
+  ++quality_.rejected;
+  count_reject(quality_.by_reason, reason, line, raw);
+  rejects_.push_back(
+      Reject{source_, line, "*", printable_raw_value(raw), reason, std::move(message)});
+}
+
+CleanReviews ReviewCleaner::finish(std::vector<Reject>& rejects, ReviewQuality& quality) {
+  rows_.review_date = dates_.resolve(parsed_dates_, quality_.review_date);
+  parsed_dates_ = {};
+  for (auto& reject : rejects_) {
+    rejects.push_back(std::move(reject));
+  }
+  rejects_.clear();
+  quality = std::move(quality_);
+  return std::move(rows_);
+}
+
+}  // namespace salespipe::clean

@@ -1,0 +1,234 @@
+#include "clean/sales.hpp"
+
+#include <fmt/format.h>
+
+#include "clean/values.hpp"
+#include "core/error.hpp"
+#include "core/text.hpp"
+
+namespace salespipe::clean {
+namespace {
+
+constexpr std::array<std::string_view, kSalesFieldCount> kFieldNames = {
+    "sale_id", "product_id", "customer_id", "sale_price", "quantity", "sale_date"};
+
+constexpr std::array<Reason, kSalesFieldCount> kMissingReason = {
+    Reason::MissingSaleId, Reason::MissingProductId, Reason::MissingCustomerId,
+    Reason::MissingPrice,  Reason::BadQuantity,      Reason::MissingDate};
+
+/// The first fault of a record decides its reason; later ones join the message.
+struct Faults {
+  std::optional<SalesField> first;
+  Reason reason{};
+  std::string first_raw;
+  std::string message;
+
+  void add(SalesField field, Reason why, std::string_view raw, std::string_view what) {
+    if (!first) {
+      first = field;
+      reason = why;
+      first_raw = raw;
+    } else {
+      message += "; ";
+    }
+    message += fmt::format("{}: {}", kFieldNames[static_cast<std::size_t>(field)], what);
+  }
+};
+
+}  // namespace
+
+std::string_view sales_field_name(SalesField field) noexcept {
+  return kFieldNames[static_cast<std::size_t>(field)];
+}
+
+SalesLayout map_sales_header(const std::vector<std::string>& header, const std::string& file,
+                             const SalesFieldNames& names) {
+  SalesLayout layout;
+  layout.input_columns = header.size();
+  std::vector<std::string> canonical;
+  canonical.reserve(header.size());
+  // Byte column of each header field, for messages that point at the header.
+  std::vector<std::uint64_t> byte_column;
+  std::uint64_t column = 1;
+  for (const auto& name : header) {
+    byte_column.push_back(column);
+    column += name.size() + 1;
+    canonical.push_back(canonical_name(name));
+  }
+  for (std::size_t i = 0; i < canonical.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (!canonical[i].empty() && canonical[i] == canonical[j]) {
+        throw Error(ErrorKind::Input, Location{file, 1, byte_column[i]},
+                    fmt::format("column \"{}\" appears twice (also column {})", header[i], j + 1));
+      }
+    }
+  }
+  std::vector<bool> used(header.size(), false);
+  for (std::size_t f = 0; f < kSalesFieldCount; ++f) {
+    const std::string wanted = canonical_name(names.names[f]);
+    for (std::size_t i = 0; i < canonical.size(); ++i) {
+      if (canonical[i] == wanted) {
+        layout.column[f] = i;
+        used[i] = true;
+      }
+    }
+    const bool optional = static_cast<SalesField>(f) == SalesField::Quantity;
+    if (!layout.column[f] && !optional) {
+      throw Error(ErrorKind::Input, Location{file, 1, 1},
+                  fmt::format("required column \"{}\" is missing (the header has: {})",
+                              names.names[f], fmt::join(header, ", ")));
+    }
+  }
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    if (!used[i]) {
+      layout.extra_columns.push_back(i);
+      layout.extra_names.push_back(header[i]);
+    }
+  }
+  return layout;
+}
+
+SalesCleaner::SalesCleaner(std::string source, SalesLayout layout, const CleanOptions& options,
+                           Interner& products, Interner& customers)
+    : source_(std::move(source)),
+      layout_(std::move(layout)),
+      options_(options),
+      products_(products),
+      customers_(customers),
+      dates_(options.date_order) {
+  rows_.extra.names = layout_.extra_names;
+  rows_.extra.values.resize(layout_.extra_names.size());
+  quality_.quantity_column_present =
+      layout_.column[static_cast<std::size_t>(SalesField::Quantity)].has_value();
+}
+
+void SalesCleaner::add(std::uint64_t line, std::span<const std::string_view> fields) {
+  ++quality_.read;
+  const auto field = [&](SalesField f) -> std::string_view {
+    const auto& column = layout_.column[static_cast<std::size_t>(f)];
+    return column ? fields[*column] : std::string_view();
+  };
+  const auto count_missing = [&](SalesField f) { ++quality_.missing[static_cast<std::size_t>(f)]; };
+  Faults faults;
+
+  // Identifiers: trimmed; product and customer codes also upper-cased.
+  const std::string_view raw_sale_id = field(SalesField::SaleId);
+  const std::string_view sale_id = trim(raw_sale_id);
+  if (sale_id.empty()) {
+    count_missing(SalesField::SaleId);
+    faults.add(SalesField::SaleId, Reason::MissingSaleId, raw_sale_id, "missing");
+  }
+  const SalesField id_fields[2] = {SalesField::ProductId, SalesField::CustomerId};
+  IdRepair repairs[2];
+  for (int k = 0; k < 2; ++k) {
+    const std::string_view raw = field(id_fields[k]);
+    repairs[k] = normalize_id(raw, id_buffers_[k]);
+    if (id_buffers_[k].empty()) {
+      count_missing(id_fields[k]);
+      faults.add(id_fields[k], kMissingReason[static_cast<std::size_t>(id_fields[k])], raw,
+                 "missing");
+    }
+  }
+
+  const std::string_view raw_price = field(SalesField::SalePrice);
+  const PriceResult price = parse_price(raw_price);
+  switch (price.status) {
+    case CellStatus::Ok:
+      break;
+    case CellStatus::Missing:
+      count_missing(SalesField::SalePrice);
+      faults.add(SalesField::SalePrice, Reason::MissingPrice, raw_price, "missing");
+      break;
+    case CellStatus::NonPositive:
+      faults.add(SalesField::SalePrice, Reason::NonpositivePrice, raw_price,
+                 fmt::format("\"{}\" is not a positive price", printable_raw_value(raw_price, 64)));
+      break;
+    default:
+      faults.add(SalesField::SalePrice, Reason::BadPrice, raw_price,
+                 fmt::format("cannot read \"{}\" as a price", printable_raw_value(raw_price, 64)));
+      break;
+  }
+
+  std::int64_t quantity = options_.default_quantity;
+  bool quantity_defaulted = !quality_.quantity_column_present;
+  if (quality_.quantity_column_present) {
+    const std::string_view raw_quantity = field(SalesField::Quantity);
+    const QuantityResult parsed = parse_quantity(raw_quantity);
+    if (parsed.status == CellStatus::Ok) {
+      quantity = parsed.value;
+    } else if (parsed.status == CellStatus::Missing) {
+      count_missing(SalesField::Quantity);
+      quantity_defaulted = true;
+    } else {
+      faults.add(SalesField::Quantity, Reason::BadQuantity, raw_quantity,
+                 fmt::format("\"{}\" is not a positive whole number",
+                             printable_raw_value(raw_quantity, 64)));
+    }
+  }
+  // total_revenue must fit too: a sale whose revenue would overflow is not loaded.
+  if (price.status == CellStatus::Ok && !faults.first) {
+    if (!checked_multiply(price.value, quantity)) {
+      faults.add(SalesField::Quantity, Reason::BadQuantity, field(SalesField::Quantity),
+                 "price times quantity overflows");
+    }
+  }
+
+  // Every row's date counts as evidence, whatever else is wrong with the record.
+  const std::string_view raw_date = field(SalesField::SaleDate);
+  const ParsedDate date = dates_.observe(raw_date);
+  if (date.status == CellStatus::Missing) {
+    count_missing(SalesField::SaleDate);
+    faults.add(SalesField::SaleDate, Reason::MissingDate, raw_date, "missing");
+  } else if (date.status != CellStatus::Ok) {
+    faults.add(SalesField::SaleDate, Reason::BadDate, raw_date,
+               fmt::format("cannot read \"{}\" as a real date", printable_raw_value(raw_date, 64)));
+  }
+
+  if (faults.first) {
+    count_reject(quality_.by_reason, faults.reason, line, faults.first_raw);
+    ++quality_.rejected;
+    rejects_.push_back(Reject{source_, line, std::string(sales_field_name(*faults.first)),
+                              printable_raw_value(faults.first_raw), faults.reason,
+                              std::move(faults.message)});
+    return;
+  }
+
+  quality_.quantity_defaulted += quantity_defaulted ? 1u : 0u;
+  quality_.ids_trimmed += (sale_id.size() != raw_sale_id.size() ? 1u : 0u) +
+                          (repairs[0].trimmed ? 1u : 0u) + (repairs[1].trimmed ? 1u : 0u);
+  quality_.ids_upper_cased +=
+      (repairs[0].upper_cased ? 1u : 0u) + (repairs[1].upper_cased ? 1u : 0u);
+  rows_.sale_id.push_back(rows_.sale_ids.intern(sale_id));
+  // Interned only now, so ids seen only in rejected records get no code.
+  rows_.product.push_back(products_.intern(id_buffers_[0]));
+  rows_.customer.push_back(customers_.intern(id_buffers_[1]));
+  rows_.sale_price.push_back(price.value);
+  rows_.quantity.push_back(quantity);
+  rows_.line.push_back(line);
+  parsed_dates_.push_back(date);
+  for (std::size_t e = 0; e < layout_.extra_columns.size(); ++e) {
+    rows_.extra.values[e].push_back(fields[layout_.extra_columns[e]]);
+  }
+}
+
+void SalesCleaner::add_unreadable(std::uint64_t line, Reason reason, std::string_view raw,
+                                  std::string message) {
+  ++quality_.read;
+  ++quality_.rejected;
+  count_reject(quality_.by_reason, reason, line, raw);
+  rejects_.push_back(
+      Reject{source_, line, "*", printable_raw_value(raw), reason, std::move(message)});
+}
+
+CleanSales SalesCleaner::finish(std::vector<Reject>& rejects, SalesQuality& quality) {
+  rows_.sale_date = dates_.resolve(parsed_dates_, quality_.sale_date);
+  parsed_dates_ = {};
+  for (auto& reject : rejects_) {
+    rejects.push_back(std::move(reject));
+  }
+  rejects_.clear();
+  quality = std::move(quality_);
+  return std::move(rows_);
+}
+
+}  // namespace salespipe::clean

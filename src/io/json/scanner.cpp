@@ -1,0 +1,588 @@
+#include "io/json/scanner.hpp"
+
+#include <fmt/format.h>
+
+#include <bit>
+#include <cstring>
+#include <string_view>
+#include <utility>
+
+#include "core/error.hpp"
+
+namespace salespipe::io::json::detail {
+namespace {
+
+bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+
+/// The code unit of the four hex digits at text, or -1 when one of them is not a hex digit.
+int hex4(const char* text) noexcept {
+  int unit = 0;
+  for (int i = 0; i < 4; ++i) {
+    const int digit = hex_value(text[i]);
+    if (digit < 0) {
+      return -1;
+    }
+    unit = unit * 16 + digit;
+  }
+  return unit;
+}
+
+/// A byte as a message shows it: 'x' when printable, byte 0xNN otherwise.
+std::string describe_byte(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  if (byte > 0x20 && byte < 0x7F) {
+    return fmt::format("'{}'", c);
+  }
+  return fmt::format("byte 0x{:02X}", byte);
+}
+
+/// What the scanner found at `at`: the end of the file or the byte there.
+std::string describe(const char* at, const char* end) {
+  return at == end ? std::string("end of file") : describe_byte(*at);
+}
+
+std::string_view container_name(char open) noexcept { return open == '{' ? "object" : "array"; }
+
+/// The first byte at or after text that ends a run of plain string bytes: '"', '\\' or a byte
+/// below 0x20 (which includes the zero byte after the data). Eight bytes at a time: strings are
+/// most of a feedback file. Reads at most 7 bytes past the byte it returns.
+const char* skip_plain_string_bytes(const char* text) noexcept {
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+    for (;;) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, text, sizeof word);
+      const std::uint64_t quote = word ^ (kOnes * '"');
+      const std::uint64_t backslash = word ^ (kOnes * '\\');
+      // A byte is flagged when it is zero (after the xor) or below 0x20; the lowest flagged byte
+      // is always a true match, since false positives only arise above a true one.
+      const std::uint64_t hits = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) |
+                                 ((word - kOnes * 0x20) & ~word);
+      const std::uint64_t flagged = hits & kHighs;
+      if (flagged != 0) {
+        return text + (std::countr_zero(flagged) >> 3);
+      }
+      text += sizeof word;
+    }
+  } else {
+    while (static_cast<unsigned char>(*text) >= 0x20 && *text != '"' && *text != '\\') {
+      ++text;
+    }
+    return text;
+  }
+}
+
+}  // namespace
+
+Scanner::Scanner(std::string file, std::size_t max_depth)
+    : file_(std::move(file)),
+      max_depth_(max_depth),
+      open_kind_(max_depth),
+      open_line_(max_depth),
+      open_column_(max_depth) {}
+
+void Scanner::fail(std::uint64_t line, std::uint64_t column, std::string message) const {
+  throw Error(ErrorKind::Input, Location{file_, line, column}, std::move(message));
+}
+
+std::optional<Format> Scanner::detect(const char* data, std::size_t size, bool eof) {
+  const char* p = data + pos_;
+  const char* const end = data + size;
+  if (base_ + pos_ == 0) {
+    // RFC 8259 lets a parser ignore a byte order mark; spreadsheet tools write one.
+    constexpr std::string_view kBom = "\xEF\xBB\xBF";
+    const std::string_view head(p, static_cast<std::size_t>(end - p));
+    if (head.size() < kBom.size() && !eof && kBom.substr(0, head.size()) == head) {
+      return std::nullopt;
+    }
+    if (head.substr(0, kBom.size()) == kBom) {
+      p += kBom.size();
+    }
+  }
+  for (;;) {
+    const char c = *p;
+    if (c == ' ' || c == '\t' || c == '\r') {
+      ++p;
+    } else if (c == '\n') {
+      ++line_;
+      ++p;
+      line_start_ = base_ + static_cast<std::uint64_t>(p - data);
+    } else {
+      break;
+    }
+  }
+  pos_ = static_cast<std::size_t>(p - data);
+  const std::uint64_t column = base_ + pos_ - line_start_ + 1;
+  if (p == end) {
+    if (!eof) {
+      return std::nullopt;
+    }
+    if (base_ + pos_ == 0) {
+      throw Error(ErrorKind::Input, Location{file_}, "empty file");
+    }
+    fail(line_, column, "empty file: only whitespace, no JSON value");
+  }
+  switch (*p) {
+    case '[':
+      array_line_ = line_;
+      array_column_ = column;
+      ++pos_;
+      top_ = Top::ArrayFirst;
+      return Format::Array;
+    case '{':
+      top_ = Top::NdjsonBetween;
+      return Format::Ndjson;
+    case '"':
+      fail(line_, column, "top level is a string: expected an array of objects or NDJSON objects");
+    case 't':
+    case 'f':
+      fail(line_, column, "top level is a boolean: expected an array of objects or NDJSON objects");
+    case 'n':
+      fail(line_, column, "top level is null: expected an array of objects or NDJSON objects");
+    default:
+      if (*p == '-' || is_digit(*p)) {
+        fail(line_, column,
+             "top level is a number: expected an array of objects or NDJSON objects");
+      }
+      fail(line_, column, fmt::format("not JSON: expected '[' or '{{', found {}", describe_byte(*p)));
+  }
+}
+
+ScanStep Scanner::next(const char* data, std::size_t size, bool eof, ScannedElement& element) {
+  const char* const end = data + size;
+  for (;;) {
+    const char* p = data + pos_;
+    bool crossed_newline = false;
+    for (;;) {
+      const char c = *p;
+      if (c == ' ' || c == '\t' || c == '\r') {
+        ++p;
+      } else if (c == '\n') {
+        ++line_;
+        ++p;
+        line_start_ = base_ + static_cast<std::uint64_t>(p - data);
+        crossed_newline = true;
+      } else {
+        break;
+      }
+    }
+    pos_ = static_cast<std::size_t>(p - data);
+    if (top_ == Top::NdjsonAfterRecord && crossed_newline) {
+      top_ = Top::NdjsonBetween;
+    }
+    const std::uint64_t column = base_ + pos_ - line_start_ + 1;
+    if (p == end) {
+      if (!eof) {
+        return ScanStep::NeedMore;
+      }
+      if (top_ == Top::ArrayFirst || top_ == Top::ArrayAfterElement || top_ == Top::ArrayNext) {
+        fail(line_, column,
+             fmt::format("unexpected end of file: the array opened at line {}, column {} is not "
+                         "closed",
+                         array_line_, array_column_));
+      }
+      return ScanStep::End;
+    }
+    switch (top_) {
+      case Top::ArrayFirst:
+        if (*p == ']') {
+          ++pos_;
+          top_ = Top::AfterArray;
+          continue;
+        }
+        if (!scan_element(data, size, eof, element)) {
+          return ScanStep::NeedMore;
+        }
+        top_ = Top::ArrayAfterElement;
+        return ScanStep::Element;
+      case Top::ArrayNext:
+        if (*p == ']') {
+          fail(line_, column, "expected an array element after ',', found ']' (a trailing comma)");
+        }
+        if (!scan_element(data, size, eof, element)) {
+          return ScanStep::NeedMore;
+        }
+        top_ = Top::ArrayAfterElement;
+        return ScanStep::Element;
+      case Top::ArrayAfterElement:
+        if (*p == ',') {
+          ++pos_;
+          top_ = Top::ArrayNext;
+          continue;
+        }
+        if (*p == ']') {
+          ++pos_;
+          top_ = Top::AfterArray;
+          continue;
+        }
+        fail(line_, column,
+             fmt::format("expected ',' or ']' after an array element, found {}", describe_byte(*p)));
+      case Top::AfterArray:
+        fail(line_, column,
+             fmt::format("unexpected content after the top-level array, found {}",
+                         describe_byte(*p)));
+      case Top::NdjsonBetween:
+        if (!scan_element(data, size, eof, element)) {
+          return ScanStep::NeedMore;
+        }
+        top_ = Top::NdjsonAfterRecord;
+        return ScanStep::Element;
+      case Top::NdjsonAfterRecord:
+        fail(line_, column,
+             fmt::format("expected a newline after the record, found {} (NDJSON holds one record "
+                         "per line)",
+                         describe_byte(*p)));
+      case Top::Start:
+        break;
+    }
+    throw Error(ErrorKind::Internal, Location{file_}, "JSON scanner used before detect()");
+  }
+}
+
+bool Scanner::scan_element(const char* data, std::size_t size, bool eof,
+                           ScannedElement& element) {
+  const char* p = data + pos_;
+  const char* const end = data + size;
+  std::uint64_t line = line_;
+  std::uint64_t line_start = line_start_;
+  std::size_t depth = 0;
+
+  const auto column = [&](const char* at) {
+    return base_ + static_cast<std::uint64_t>(at - data) - line_start + 1;
+  };
+  const auto newline_at = [&](const char* at) {
+    ++line;
+    line_start = base_ + static_cast<std::uint64_t>(at - data) + 1;
+  };
+  const auto skip_whitespace = [&] {
+    for (;;) {
+      const char c = *p;
+      if (c == ' ' || c == '\t' || c == '\r') {
+        ++p;
+      } else if (c == '\n') {
+        newline_at(p);
+        ++p;
+      } else {
+        return;
+      }
+    }
+  };
+  // The data ends at `at`, inside a container: more may come (false), or the file is cut short.
+  const auto ran_out = [&](const char* at) -> bool {
+    if (!eof) {
+      return false;
+    }
+    if (depth == 0) {
+      fail(line, column(at), "unexpected end of file");
+    }
+    fail(line, column(at),
+         fmt::format("unexpected end of file: the {} opened at line {}, column {} is not closed",
+                     container_name(open_kind_[depth - 1]), open_line_[depth - 1],
+                     open_column_[depth - 1]));
+  };
+
+  element = ScannedElement{};
+  element.begin = pos_;
+  element.line = line;
+  element.column = column(p);
+  const auto note_fault = [&](EncodingFault fault, const char* at) {
+    if (element.fault == EncodingFault::None) {
+      element.fault = fault;
+      element.fault_byte = static_cast<unsigned char>(*at);
+      element.fault_line = line;
+      element.fault_column = column(at);
+    }
+  };
+
+  // p is at the opening quote; false when the data ends inside the string and more may come.
+  const auto scan_string = [&]() -> bool {
+    const std::uint64_t open_line = line;
+    const std::uint64_t open_column = column(p);
+    ++p;
+    for (;;) {
+      p = skip_plain_string_bytes(p);
+      const char c = *p;
+      if (c == '"') {
+        ++p;
+        return true;
+      }
+      if (c == '\\') {
+        if (end - p < 2) {
+          break;
+        }
+        switch (p[1]) {
+          case '"':
+          case '\\':
+          case '/':
+          case 'b':
+          case 'f':
+          case 'n':
+          case 'r':
+          case 't':
+            p += 2;
+            continue;
+          case 'u': {
+            if (end - p < 6) {
+              break;
+            }
+            const int unit = hex4(p + 2);
+            if (unit < 0) {
+              fail(line, column(p), "invalid \\u escape in a string: expected four hex digits");
+            }
+            if (unit >= 0xD800 && unit <= 0xDBFF) {
+              if (end - p < 12 && !eof) {
+                return false;  // the low half may follow in the next piece
+              }
+              if (end - p >= 12 && p[6] == '\\' && p[7] == 'u') {
+                const int low = hex4(p + 8);
+                if (low >= 0xDC00 && low <= 0xDFFF) {
+                  p += 12;
+                  continue;
+                }
+              }
+              note_fault(EncodingFault::UnpairedSurrogate, p);
+            } else if (unit >= 0xDC00 && unit <= 0xDFFF) {
+              note_fault(EncodingFault::UnpairedSurrogate, p);
+            }
+            p += 6;
+            continue;
+          }
+          default:
+            fail(line, column(p),
+                 fmt::format("invalid escape in a string: '\\' followed by {}",
+                             describe_byte(p[1])));
+        }
+        break;  // the data ends inside the escape
+      }
+      if (p == end) {
+        break;
+      }
+      // A raw control byte: the string goes on, but the record is BadEncoding.
+      note_fault(EncodingFault::ControlByte, p);
+      if (c == '\n') {
+        newline_at(p);
+      }
+      ++p;
+    }
+    if (!eof) {
+      return false;
+    }
+    fail(line, column(end),
+         fmt::format("unexpected end of file inside the string that starts at line {}, column {}",
+                     open_line, open_column));
+  };
+
+  // p is at '-' or a digit; false when the number reaches the end of the data and more may come.
+  const auto scan_number = [&]() -> bool {
+    const char* q = p;
+    const auto fault = [&](const char* at, std::string_view what) -> bool {
+      if (at == end && !eof) {
+        return false;
+      }
+      fail(line, column(at), fmt::format("invalid number: {}", what));
+    };
+    if (*q == '-') {
+      ++q;
+    }
+    if (*q == '0') {
+      ++q;
+      if (is_digit(*q)) {
+        return fault(q, "a leading zero must not be followed by a digit");
+      }
+    } else if (is_digit(*q)) {
+      while (is_digit(*q)) {
+        ++q;
+      }
+    } else {
+      return fault(q, "expected a digit after '-'");
+    }
+    if (*q == '.') {
+      ++q;
+      if (!is_digit(*q)) {
+        return fault(q, "expected a digit after the decimal point");
+      }
+      while (is_digit(*q)) {
+        ++q;
+      }
+    }
+    if (*q == 'e' || *q == 'E') {
+      ++q;
+      if (*q == '+' || *q == '-') {
+        ++q;
+      }
+      if (!is_digit(*q)) {
+        return fault(q, "expected a digit in the exponent");
+      }
+      while (is_digit(*q)) {
+        ++q;
+      }
+    }
+    if (q == end && !eof) {
+      return false;  // the number may go on in the next piece
+    }
+    p = q;
+    return true;
+  };
+
+  const auto scan_literal = [&](std::string_view word) -> bool {
+    for (std::size_t i = 0; i < word.size(); ++i) {
+      if (p + i == end && !eof) {
+        return false;
+      }
+      if (p[i] != word[i]) {
+        fail(line, column(p), fmt::format("invalid literal: expected {}", word));
+      }
+    }
+    p += word.size();
+    return true;
+  };
+
+  enum class State : std::uint8_t { Value, ArrayFirst, ObjectFirst, ObjectNext, AfterValue };
+  State state = State::Value;
+  bool after_comma = false;  // for the message of a trailing comma
+  for (;;) {
+    switch (state) {
+      case State::Value: {
+        skip_whitespace();
+        bool complete = true;
+        switch (*p) {
+          case '{':
+          case '[':
+            if (depth == max_depth_) {
+              fail(line, column(p), fmt::format("nesting deeper than {} levels", max_depth_));
+            }
+            open_kind_[depth] = *p;
+            open_line_[depth] = line;
+            open_column_[depth] = column(p);
+            ++depth;
+            state = *p == '{' ? State::ObjectFirst : State::ArrayFirst;
+            ++p;
+            continue;
+          case '"':
+            complete = scan_string();
+            break;
+          case 't':
+            complete = scan_literal("true");
+            break;
+          case 'f':
+            complete = scan_literal("false");
+            break;
+          case 'n':
+            complete = scan_literal("null");
+            break;
+          default:
+            if (*p == '-' || is_digit(*p)) {
+              complete = scan_number();
+              break;
+            }
+            if (p == end) {
+              return ran_out(p);
+            }
+            if (after_comma && *p == ']') {
+              fail(line, column(p), "expected a value after ',', found ']' (a trailing comma)");
+            }
+            fail(line, column(p), fmt::format("expected a JSON value, found {}", describe_byte(*p)));
+        }
+        if (!complete) {
+          return false;
+        }
+        state = State::AfterValue;
+        continue;
+      }
+      case State::ArrayFirst:
+        skip_whitespace();
+        if (*p == ']') {
+          --depth;
+          ++p;
+          state = State::AfterValue;
+        } else {
+          after_comma = false;
+          state = State::Value;
+        }
+        continue;
+      case State::ObjectFirst:
+      case State::ObjectNext:
+        skip_whitespace();
+        if (*p == '"') {
+          if (!scan_string()) {
+            return false;
+          }
+          skip_whitespace();
+          if (*p != ':') {
+            if (p == end) {
+              return ran_out(p);
+            }
+            fail(line, column(p),
+                 fmt::format("expected ':' after an object key, found {}", describe_byte(*p)));
+          }
+          ++p;
+          after_comma = false;
+          state = State::Value;
+          continue;
+        }
+        if (p == end) {
+          return ran_out(p);
+        }
+        if (state == State::ObjectFirst) {
+          if (*p == '}') {
+            --depth;
+            ++p;
+            state = State::AfterValue;
+            continue;
+          }
+          fail(line, column(p),
+               fmt::format("expected a string key or '}}', found {}", describe_byte(*p)));
+        }
+        if (*p == '}') {
+          fail(line, column(p), "expected a key after ',', found '}' (a trailing comma)");
+        }
+        fail(line, column(p), fmt::format("expected a string key, found {}", describe_byte(*p)));
+      case State::AfterValue: {
+        if (depth == 0) {
+          element.end = static_cast<std::size_t>(p - data);
+          pos_ = element.end;
+          line_ = line;
+          line_start_ = line_start;
+          return true;
+        }
+        skip_whitespace();
+        const bool in_object = open_kind_[depth - 1] == '{';
+        if (*p == ',') {
+          ++p;
+          after_comma = true;
+          state = in_object ? State::ObjectNext : State::Value;
+          continue;
+        }
+        if (*p == (in_object ? '}' : ']')) {
+          --depth;
+          ++p;
+          continue;
+        }
+        if (p == end) {
+          return ran_out(p);
+        }
+        fail(line, column(p),
+             in_object ? fmt::format("expected ',' or '}}' after an object member, found {}",
+                                     describe(p, end))
+                       : fmt::format("expected ',' or ']' after an array value, found {}",
+                                     describe(p, end)));
+      }
+    }
+  }
+}
+
+}  // namespace salespipe::io::json::detail
