@@ -95,6 +95,7 @@ const GeneratedFile& quoted_file() {
 void read_all(benchmark::State& state, const GeneratedFile& file) {
   ReaderOptions options;
   options.block_bytes = static_cast<std::size_t>(state.range(0)) << 10;
+  options.batch_records = static_cast<std::size_t>(state.range(1));
   std::uint64_t records = 0;
   for (auto _ : state) {
     Reader reader = Reader::open(file.path(), options);
@@ -117,8 +118,13 @@ void read_all(benchmark::State& state, const GeneratedFile& file) {
 void BM_CsvReadPlain(benchmark::State& state) { read_all(state, plain_file()); }
 void BM_CsvReadQuoted(benchmark::State& state) { read_all(state, quoted_file()); }
 
-// Block size in KiB.
-BENCHMARK(BM_CsvReadPlain)->Arg(256)->Arg(1024)->Arg(8192)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_CsvReadQuoted)->Arg(1024)->Arg(8192)->Unit(benchmark::kMillisecond);
+// Arguments: block size in KiB, records per batch.
+BENCHMARK(BM_CsvReadPlain)
+    ->Args({8192, 16384})
+    ->Args({8192, 1 << 20})
+    ->Args({1024, 16384})
+    ->Args({256, 4096})
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CsvReadQuoted)->Args({8192, 16384})->Unit(benchmark::kMillisecond);
 
 }  // namespace

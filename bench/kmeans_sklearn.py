@@ -62,14 +62,15 @@ def main():
             check=True, capture_output=True, text=True, env=dict(os.environ,
             SALESPIPE_BENCH_CUSTOMERS=str(args.customers))).stdout
         runs = [b for b in json.loads(output)["benchmarks"] if b.get("run_type") == "iteration"]
-        by_threads = {}
+        by_name = {}
         for b in runs:
-            by_threads.setdefault(b["name"].split("/threads:")[0].split("/")[-1], []).append(
-                b["real_time"] / 1000.0)
-        for name, seconds in sorted(by_threads.items()):
-            result[f"salespipe_{name}_median_seconds"] = statistics.median(seconds)
-            result[f"speedup_{name}"] = result["sklearn_median_seconds"] / statistics.median(
-                seconds)
+            # "BM_KMeans/threads:2/real_time" -> "BM_KMeans/threads:2"; times in milliseconds.
+            name = b["name"].removesuffix("/real_time")
+            by_name.setdefault(name, []).append(b["real_time"] / 1000.0)
+        for name, seconds in sorted(by_name.items()):
+            median = statistics.median(seconds)
+            result[f"salespipe {name} median_seconds"] = median
+            result[f"speedup {name}"] = result["sklearn_median_seconds"] / median
     print(json.dumps(result, indent=2))
     return 0
 

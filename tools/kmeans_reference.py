@@ -467,8 +467,7 @@ def check(golden_dir):
                     ok = False
         if ok:
             print(f"kmeans_reference: golden cases in {os.path.normpath(golden_dir)} match "
-              f"scikit-learn "
-                  f"{sklearn.__version__}")
+                  f"scikit-learn {sklearn.__version__}")
         return 0 if ok else 1
 
 

@@ -15,6 +15,7 @@
 #include "generate/generate.hpp"
 #include "pipeline/etl.hpp"
 #include "pipeline/profile.hpp"
+#include "pipeline/segmentation.hpp"
 
 namespace salespipe::cli {
 namespace {
@@ -102,6 +103,46 @@ int run_etl_command(EtlFlags& flags, const CommonFlags& common) {
   return 0;
 }
 
+void add_segment_flags(CLI::App& command, pipeline::SegmentOptions& options,
+                       std::string& features) {
+  auto& o = options.segment;
+  command.add_option("--k", o.k, "number of segments (2: VIP and Non-VIP; more: tiers)")
+      ->capture_default_str();
+  command.add_option("--seed", o.seed, "K-Means random seed (as scikit-learn's random_state)")
+      ->capture_default_str();
+  command.add_option("--n-init", o.n_init, "K-Means runs; the one with the lowest inertia is kept")
+      ->capture_default_str();
+  command.add_option("--max-iter", o.max_iter, "Lloyd iterations per run at most")
+      ->capture_default_str();
+  command
+      .add_option("--features", features,
+                  "what to cluster on: spend (total, frequency, average) or spend+recency")
+      ->check(CLI::IsMember({"spend", "spend+recency"}))
+      ->capture_default_str();
+  command.add_option("--tier-names", o.tier_names,
+                     "segment names from the highest spending down (default VIP, Non-VIP for k=2; "
+                     "VIP, Tier 2, ... for more)");
+}
+
+std::string segment_summary(const pipeline::SegmentResult& result) {
+  const auto& s = result.segmentation;
+  std::string out = fmt::format("salespipe segment: {} customers in {} segments (inertia {:.6f}",
+                                s.customers(), s.segment_name.size(), s.inertia);
+  if (s.silhouette) {
+    out += fmt::format(", silhouette {:.3f}{}", *s.silhouette, s.silhouette_sampled ? " sampled" : "");
+  }
+  out += fmt::format(", {} iterations)\n", s.iterations);
+  for (std::size_t c = 0; c < s.segment_name.size(); ++c) {
+    out += fmt::format("  {:<10} {:>7} customers, mean spend {:.2f}\n", s.segment_name[c], s.size[c],
+                       s.mean_total_purchase_amount[c]);
+  }
+  out += "  outputs\n";
+  for (const auto& path : result.outputs) {
+    out += fmt::format("            {}\n", path.string());
+  }
+  return out;
+}
+
 int run_generate_command(generate::Options& options, const std::string& feedback_format,
                          const std::filesystem::path& out, const CommonFlags& common) {
   options.feedback_format = feedback_format == "ndjson" ? generate::FeedbackFormat::Ndjson
@@ -187,6 +228,16 @@ int real_main(int argc, char** argv) {
       ->capture_default_str();
   add_common_flags(*generate_command, generate_common);
 
+  pipeline::SegmentOptions segment_options;
+  std::string segment_features = "spend";
+  CommonFlags segment_common;
+  CLI::App* segment_command = app.add_subcommand(
+      "segment", "VIP customer segmentation (K-Means, as scikit-learn) of the loaded sales");
+  segment_command->add_option("--out", segment_options.out, "the folder `etl` wrote")
+      ->capture_default_str();
+  add_segment_flags(*segment_command, segment_options, segment_features);
+  add_common_flags(*segment_command, segment_common);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -195,6 +246,16 @@ int real_main(int argc, char** argv) {
   }
   if (etl_command->parsed()) {
     return run_etl_command(etl, common);
+  }
+  if (segment_command->parsed()) {
+    segment_options.segment.use_recency = segment_features == "spend+recency";
+    const auto result = pipeline::segment_from_files(segment_options);
+    if (segment_common.json) {
+      fmt::print("{}\n", result.summary_json);
+    } else if (!segment_common.quiet) {
+      fmt::print("{}", segment_summary(result));
+    }
+    return 0;
   }
   if (generate_command->parsed()) {
     return run_generate_command(generate_options, feedback_format, generate_out, generate_common);

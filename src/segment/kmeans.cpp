@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -161,20 +162,20 @@ std::vector<double> centred_row(const Prepared& x, std::size_t i) {
 /// _euclidean_distances(centre, X, Y_norm_squared=norms, squared=True) for rows [first, last):
 /// the dot product as reference BLAS forms it, then -2 * dot + |c|^2 + |x|^2, clipped at 0.
 void distances_to(const Prepared& x, const std::vector<double>& centre, double centre_norm,
-                  std::size_t first, std::size_t last, double* out) {
+                  std::size_t first, std::size_t last, double* __restrict out) {
   const std::size_t count = last - first;
-  const double* column0 = x.column(0) + first;
+  const double* __restrict column0 = x.column(0) + first;
   for (std::size_t i = 0; i < count; ++i) {
     out[i] = centre[0] * column0[i];
   }
   for (std::size_t f = 1; f < x.d; ++f) {
-    const double* column = x.column(f) + first;
+    const double* __restrict column = x.column(f) + first;
     const double c = centre[f];
     for (std::size_t i = 0; i < count; ++i) {
       out[i] = out[i] + c * column[i];
     }
   }
-  const double* norms = x.norms.data() + first;
+  const double* __restrict norms = x.norms.data() + first;
   for (std::size_t i = 0; i < count; ++i) {
     const double value = (-2.0 * out[i] + centre_norm) + norms[i];
     out[i] = value < 0.0 ? 0.0 : value;
@@ -229,16 +230,28 @@ class BufferedSums {
   std::vector<double> partial_;
 };
 
+/// Buffers of kmeans_plusplus, reused by the runs of one fit (each is n doubles).
+struct SeedingBuffers {
+  std::vector<double> closest;
+  std::vector<std::vector<double>> candidate_distances;
+};
+
 /// scikit-learn's _kmeans_plusplus for one run: returns the chosen rows.
 std::vector<std::size_t> kmeans_plusplus(const Prepared& x, int k, LegacyRandomState& rng,
-                                         WorkerPool& pool) {
+                                         WorkerPool& pool, SeedingBuffers& buffers) {
   const std::size_t n = x.n;
   const auto trials = static_cast<std::size_t>(2 + static_cast<int>(std::log(k)));
   std::vector<std::size_t> chosen;
   chosen.reserve(static_cast<std::size_t>(k));
   chosen.push_back(static_cast<std::size_t>(rng.randint(n)));
 
-  std::vector<double> closest(n);
+  std::vector<double>& closest = buffers.closest;
+  closest.resize(n);
+  auto& candidate_distances = buffers.candidate_distances;
+  candidate_distances.resize(trials);
+  for (auto& row : candidate_distances) {
+    row.resize(n);
+  }
   double potential = 0.0;
   {
     const auto centre = centred_row(x, chosen[0]);
@@ -252,7 +265,6 @@ std::vector<std::size_t> kmeans_plusplus(const Prepared& x, int k, LegacyRandomS
     potential = sums.total(0);
   }
 
-  std::vector<std::vector<double>> candidate_distances(trials, std::vector<double>(n));
   for (int c = 1; c < k; ++c) {
     std::vector<double> targets(trials);
     for (auto& target : targets) {
@@ -361,9 +373,9 @@ std::size_t pass_any(const Prepared& x, std::size_t k, const double* centres,
 }
 
 /// The same pass for K clusters of D features, with every sum in a register. Each row adds
-/// its values to its own cluster's sums and a signed zero to the others': x + 0 is x for
-/// every sum that can occur (they start at +0, which no addition turns into -0), so the sums
-/// are bit for bit those of pass_any, without a chain through memory per row.
+/// its values to its own cluster's sums and +0.0 to the others' (selected by a bit mask, so no
+/// branch): x + 0.0 is x for every sum that can occur (they start at +0.0, which no addition
+/// turns into -0.0), so the sums are bit for bit those of pass_any.
 template <std::size_t K, std::size_t D>
 std::size_t pass_fixed(const Prepared& x, std::size_t /*k*/, const double* centres,
                        const double* centre_norms, std::int32_t* labels,
@@ -383,28 +395,34 @@ std::size_t pass_fixed(const Prepared& x, std::size_t /*k*/, const double* centr
   }
   double acc[K][D] = {};
   std::size_t members[K] = {};
+  double distance[K][kLloydBlock];
   std::int32_t block_labels[kLloydBlock];
   std::size_t changed = 0;
   for (std::size_t first = 0; first < n; first += kLloydBlock) {
     const std::size_t count = std::min(kLloydBlock, n - first);
-    for (std::size_t i = 0; i < count; ++i) {
-      double best = 0.0;
-      std::int32_t label = 0;
-      for (std::size_t j = 0; j < K; ++j) {
+    for (std::size_t j = 0; j < K; ++j) {
+      double* __restrict out = distance[j];
+      for (std::size_t i = 0; i < count; ++i) {
         double dot = c[j][0] * column[0][first + i];
         for (std::size_t f = 1; f < D; ++f) {
           dot = dot + c[j][f] * column[f][first + i];
         }
-        const double distance = -2.0 * dot + norm[j];
-        const bool closer = j == 0 || distance < best;
-        best = closer ? distance : best;
-        label = closer ? static_cast<std::int32_t>(j) : label;
+        out[i] = -2.0 * dot + norm[j];
+      }
+    }
+    // The nearest centre, the first on a tie; selects rather than branches, since which
+    // centre wins changes unpredictably from row to row.
+    for (std::size_t i = 0; i < count; ++i) {
+      double best = distance[0][i];
+      std::int32_t label = 0;
+      for (std::size_t j = 1; j < K; ++j) {
+        const bool closer = distance[j][i] < best;
+        best = closer ? distance[j][i] : best;
+        label += static_cast<std::int32_t>(closer) * (static_cast<std::int32_t>(j) - label);
       }
       block_labels[i] = label;
     }
-    for (std::size_t i = 0; i < count; ++i) {
-      labels[first + i] = block_labels[i];
-    }
+    std::copy(block_labels, block_labels + count, labels + first);
     if (previous != nullptr) {
       for (std::size_t i = 0; i < count; ++i) {
         changed += previous[first + i] != block_labels[i] ? 1 : 0;
@@ -413,15 +431,16 @@ std::size_t pass_fixed(const Prepared& x, std::size_t /*k*/, const double* centr
     if (sums != nullptr) {
       for (std::size_t i = 0; i < count; ++i) {
         const auto own = static_cast<std::size_t>(block_labels[i]);
-        ++members[own];
-        double value[D];
+        std::uint64_t bits[D];
         for (std::size_t f = 0; f < D; ++f) {
-          value[f] = column[f][first + i];
+          bits[f] = std::bit_cast<std::uint64_t>(column[f][first + i]);
         }
         for (std::size_t j = 0; j < K; ++j) {
-          const double keep = j == own ? 1.0 : 0.0;
+          const std::uint64_t mine = j == own ? 1 : 0;
+          members[j] += mine;
+          const std::uint64_t mask = 0 - mine;
           for (std::size_t f = 0; f < D; ++f) {
-            acc[j][f] += keep * value[f];
+            acc[j][f] += std::bit_cast<double>(bits[f] & mask);
           }
         }
       }
@@ -603,8 +622,9 @@ std::vector<std::vector<std::size_t>> all_initialisations(const Prepared& x,
   // Lloyd's iterations draw nothing, so the runs' initial centres can be chosen up front.
   LegacyRandomState rng(static_cast<std::uint32_t>(options.seed));
   std::vector<std::vector<std::size_t>> inits;
+  SeedingBuffers buffers;
   for (int r = 0; r < options.n_init; ++r) {
-    inits.push_back(kmeans_plusplus(x, options.k, rng, pool));
+    inits.push_back(kmeans_plusplus(x, options.k, rng, pool, buffers));
   }
   return inits;
 }

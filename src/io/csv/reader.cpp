@@ -19,6 +19,14 @@
 namespace salespipe::io::csv {
 namespace {
 
+// The hot loop's helpers are lambdas over its locals; inlining them keeps those locals in
+// registers (a call would force them into memory, and every hit through a store and a load).
+#if defined(__GNUC__)
+#  define SALESPIPE_CSV_INLINE __attribute__((always_inline))
+#else
+#  define SALESPIPE_CSV_INLINE
+#endif
+
 using detail::kScanPadding;
 using detail::Scanner;
 
@@ -122,6 +130,9 @@ void ReaderOptions::validate() const {
   }
   if (max_field_bytes == 0) {
     throw Error(ErrorKind::Usage, "the CSV field size limit must be at least 1 byte");
+  }
+  if (batch_records == 0) {
+    throw Error(ErrorKind::Usage, "a CSV batch must hold at least 1 record");
   }
 }
 
@@ -367,7 +378,8 @@ void Reader::State::grow(Batch& batch, std::size_t rows) const {
   if (header_mode) {
     rows = 1;
   } else {
-    rows = std::max({rows, 2 * room_in(batch), std::size_t{1024}});
+    rows = std::min(std::max({rows, 2 * room_in(batch), std::size_t{1024}}),
+                    std::max(rows, options.batch_records));
   }
   batch.line.resize(rows);
   batch.status.resize(rows);
@@ -452,17 +464,18 @@ void Reader::State::parse(Batch& batch, std::size_t& count) {
   std::size_t fs = field_begin;
   std::uint32_t nf = fields;
   std::size_t room = room_in(batch);
+  const std::size_t record_limit = header_mode ? 1 : options.batch_records;
   std::string_view* out = nullptr;  // the fields of record `count`
   // Fields the record's slot has room for: columns, or while reading the header, what it has
   // grown to so far.
   std::size_t field_room = columns;
   // Below this many stored fields a delimiter takes the fast branch. At columns - 1 a delimiter
   // means one field too many; 0 while discarding sends every delimiter to the slow branch.
-  const auto limit_for = [&]() -> std::size_t {
+  const auto limit_for = [&]() SALESPIPE_CSV_INLINE -> std::size_t {
     return discard ? 0 : std::min(columns, field_room) - 1;
   };
   std::size_t store_limit = 0;
-  const auto open_slot = [&] {
+  const auto open_slot = [&]() SALESPIPE_CSV_INLINE {
     if (count >= room) {
       grow(batch, count + 1);
       room = room_in(batch);
@@ -475,7 +488,7 @@ void Reader::State::parse(Batch& batch, std::size_t& count) {
     }
     store_limit = limit_for();
   };
-  const auto make_room = [&] {
+  const auto make_room = [&]() SALESPIPE_CSV_INLINE {
     if (nf >= field_room) {  // only while reading the header
       batch.fields.resize(std::min(2 * batch.fields.size(), kMaxColumns));
       field_room = batch.fields.size();
@@ -496,7 +509,7 @@ void Reader::State::parse(Batch& batch, std::size_t& count) {
     }
   }
 
-  const auto suspend = [&](std::size_t at) {
+  const auto suspend = [&](std::size_t at) SALESPIPE_CSV_INLINE {
     pos = at;
     field_begin = fs;
     fields = nf;
@@ -511,12 +524,12 @@ void Reader::State::parse(Batch& batch, std::size_t& count) {
       }
     }
   };
-  const auto skip_rest = [&] {
+  const auto skip_rest = [&]() SALESPIPE_CSV_INLINE {
     enter_discard(scan.seen_high());
     store_limit = 0;
   };
   // The last field of a record, unquoted, ending at fe.
-  const auto last_field = [&](std::size_t fe) {
+  const auto last_field = [&](std::size_t fe) SALESPIPE_CSV_INLINE {
     if (!discard) {
       if (fe - fs > max_field) {
         fault_too_long(fs);
@@ -529,7 +542,7 @@ void Reader::State::parse(Batch& batch, std::size_t& count) {
     ++nf;
   };
   // A quoted field whose closing quote is at q.
-  const auto quoted_field = [&](std::size_t q) {
+  const auto quoted_field = [&](std::size_t q) SALESPIPE_CSV_INLINE {
     if (!discard) {
       if (q - fs - 1 - escapes > max_field) {
         fault_too_long(fs);
@@ -544,7 +557,7 @@ void Reader::State::parse(Batch& batch, std::size_t& count) {
     }
     ++nf;
   };
-  const auto end_record = [&](std::size_t raw_end, std::size_t next) {
+  const auto end_record = [&](std::size_t raw_end, std::size_t next) SALESPIPE_CSV_INLINE {
     // Discarding implies a fault, and the header has room for more than `columns` fields.
     if (nf == columns && fault == Fault::None && !scan.seen_high() && escaped.empty())
         [[likely]] {
@@ -574,7 +587,7 @@ void Reader::State::parse(Batch& batch, std::size_t& count) {
           pos = p;
           return;
         }
-        if (header_mode && count > 0) {
+        if (count >= record_limit) {
           pos = p;
           return;
         }

@@ -19,9 +19,12 @@ struct ReaderOptions {
   /// A longer field makes its record FieldTooLong; the reader then skips to the next record
   /// without buffering the rest. Measured on the value (quotes removed, doubled quotes counted once).
   std::size_t max_field_bytes = 1u << 20;
+  /// Most records one batch holds. A batch small enough to stay in cache is faster to fill and
+  /// to consume than one that holds a whole block.
+  std::size_t batch_records = 16384;
 
   /// Throws Error{Usage} for a delimiter that cannot separate fields (a quote, CR, LF or a byte
-  /// >= 0x80) and for a zero block_bytes or max_field_bytes.
+  /// >= 0x80) and for a zero block_bytes, max_field_bytes or batch_records.
   void validate() const;
 };
 

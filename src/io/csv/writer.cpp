@@ -22,6 +22,10 @@ bool needs_quotes(std::string_view value, char delimiter) noexcept {
   if (first == ' ' || first == '\t' || last == ' ' || last == '\t') {
     return true;
   }
+  // A reader strips a BOM at the start of a file; quoted, the value keeps it.
+  if (value.starts_with("\xEF\xBB\xBF")) {
+    return true;
+  }
   for (const char c : value) {
     if (c == delimiter || c == '"' || c == '\n' || c == '\r') {
       return true;

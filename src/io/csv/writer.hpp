@@ -11,8 +11,9 @@
 namespace salespipe::io::csv {
 
 /// Appends one field to out, quoted per RFC 4180 only when it needs it: when it holds the
-/// delimiter, a quote, CR or LF, or starts or ends with a space or tab (so a reader that trims
-/// cannot change it). Quotes inside are doubled.
+/// delimiter, a quote, CR or LF, starts or ends with a space or tab (so a reader that trims
+/// cannot change it), or starts with a UTF-8 BOM (which a reader strips at the start of a file).
+/// Quotes inside are doubled.
 void append_field(std::string& out, std::string_view value, char delimiter = ',');
 
 /// Appends fields separated by delimiter, then "\n". A row of one empty field is written `""`,

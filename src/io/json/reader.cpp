@@ -430,7 +430,9 @@ struct Reader::Impl {
         canonical = key_storage[stored++];
       }
       if (seen_before(canonical)) {
-        detail = std::string(canonical);
+        // An empty canonical name (keys "" and "_") is shown as JSON writes it, so the detail
+        // of a rejected record is never empty.
+        detail = canonical.empty() ? std::string("\"\"") : std::string(canonical);
         return RecordStatus::DuplicateKey;
       }
       keys.push_back(canonical);

@@ -77,7 +77,8 @@ struct Batch {
   /// The element's raw text, exactly as in the file (for rejects).
   std::vector<std::string_view> raw;
   /// Empty for Ok. NotAnObject: the element's kind ("a number", "a string", "an array",
-  /// "a boolean", "null"). DuplicateKey: the canonical name of the repeated key. BadEncoding:
+  /// "a boolean", "null"). DuplicateKey: the canonical name of the repeated key
+  /// ("\"\"" when it is empty). BadEncoding:
   /// what and where, e.g. "invalid UTF-8 at line 3, column 17".
   std::vector<std::string> detail;
 

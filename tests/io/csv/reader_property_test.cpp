@@ -364,11 +364,16 @@ TEST(CsvReaderProperty, AnyBlockSizeGivesTheOracleAnswer) {
     for (const Row& row : expected.rows) {
       bad_rows += row.fault == Fault::None ? 0 : 1;
     }
-    for (const std::size_t block : {1u, 2u, 3u, 7u, 64u, 65u, 1u << 16}) {
-      const ReadResult got = read_bytes(input, with_block(block, options));
-      ASSERT_EQ(got, expected) << "round " << round << ", block " << block << ", delimiter "
-                               << static_cast<int>(options.delimiter) << ", max field "
-                               << options.max_field_bytes << ", input \""
+    // Block sizes, and records per batch: a batch may end in the middle of a block.
+    static constexpr std::size_t kWays[][2] = {{1, 16384}, {2, 16384}, {3, 1},   {7, 16384},
+                                               {64, 2},    {65, 16384}, {1 << 16, 1}, {1 << 16, 16384}};
+    for (const auto& way : kWays) {
+      ReaderOptions variant = with_block(way[0], options);
+      variant.batch_records = way[1];
+      const ReadResult got = read_bytes(input, variant);
+      ASSERT_EQ(got, expected) << "round " << round << ", block " << way[0] << ", batch "
+                               << way[1] << ", delimiter " << static_cast<int>(options.delimiter)
+                               << ", max field " << options.max_field_bytes << ", input \""
                                << test::escaped(input) << '"';
     }
   }

@@ -36,6 +36,7 @@ TEST(CsvWriter, ValuesThatNeedQuotesGetThem) {
   EXPECT_EQ(field(" lead"), "\" lead\"");
   EXPECT_EQ(field("trail "), "\"trail \"");
   EXPECT_EQ(field("\ttab"), "\"\ttab\"");
+  EXPECT_EQ(field("\xEF\xBB\xBF" "bom"), "\"\xEF\xBB\xBF" "bom\"");
 }
 
 TEST(CsvWriter, RowOfOneEmptyFieldIsNotABlankLine) {
@@ -55,7 +56,7 @@ TEST(CsvWriter, TrickyValuesRoundTripThroughTheReader) {
   testing::TempDir dir;
   const auto path = dir / "out.csv";
   Writer writer = Writer::open(path);
-  writer.write_row({"key", "value"});
+  writer.write_row({"\xEF\xBB\xBFkey", "value"});
   for (std::size_t i = 0; i < values.size(); ++i) {
     const std::string key = std::to_string(i);
     writer.write_row({key, values[i]});
@@ -63,7 +64,8 @@ TEST(CsvWriter, TrickyValuesRoundTripThroughTheReader) {
   writer.close();
   for (const std::size_t block : {std::size_t{3}, std::size_t{1} << 20}) {
     Reader reader = Reader::open(path, test::with_block(block));
-    EXPECT_EQ(reader.header(), (std::vector<std::string>{"key", "value"}));
+    EXPECT_EQ(reader.header(), (std::vector<std::string>{"\xEF\xBB\xBFkey", "value"}))
+        << "a value that starts with a BOM keeps it";
     Batch batch;
     std::vector<std::string> read;
     while (reader.next_batch(batch)) {

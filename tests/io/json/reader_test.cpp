@@ -271,6 +271,14 @@ TEST(JsonReader, AnEscapedKeyThatSpellsAnEarlierKeyIsADuplicate) {
   EXPECT_EQ(result.records[0].detail, "ab");
 }
 
+TEST(JsonReader, KeysWhoseCanonicalNameIsEmptyAreDuplicatesShownAsAnEmptyKey) {
+  const ReadResult result = read_bytes(R"([{"": 1, " _ ": 2}, {"": 1}])", fields({"a"}));
+  ASSERT_EQ(result.records.size(), 2u);
+  EXPECT_EQ(result.records[0].status, RecordStatus::DuplicateKey);
+  EXPECT_EQ(result.records[0].detail, "\"\"");
+  EXPECT_EQ(result.records[1].status, RecordStatus::Ok);
+}
+
 TEST(JsonReader, DuplicateKeysInsideNestedObjectsAreLeftInTheRawValue) {
   const ReadResult result = read_bytes(R"([{"a": {"k": 1, "k": 2}}])", fields({"a"}));
   ASSERT_EQ(result.records.size(), 1u);

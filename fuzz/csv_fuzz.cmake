@@ -1,0 +1,1 @@
+salespipe_add_fuzz(csv DEPS salespipe_io_csv)

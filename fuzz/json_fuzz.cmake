@@ -1,0 +1,1 @@
+salespipe_add_fuzz(json DEPS salespipe_io_json)
