@@ -60,11 +60,11 @@ std::string make_rows(bool quoted) {
 class GeneratedFile {
  public:
   explicit GeneratedFile(bool quoted)
-      : path_(fs::temp_directory_path() /
-              ("salespipe-csv-bench-" + std::to_string(::getpid()) + (quoted ? "-q" : "") +
-               ".csv")) {
+      : path_(fs::temp_directory_path() / ("salespipe-csv-bench-" + std::to_string(::getpid()) +
+                                           (quoted ? "-q" : "") + ".csv")) {
     const std::string rows = make_rows(quoted);
-    std::ofstream(path_, std::ios::binary).write(rows.data(), static_cast<std::streamsize>(rows.size()));
+    std::ofstream(path_, std::ios::binary)
+        .write(rows.data(), static_cast<std::streamsize>(rows.size()));
     size_ = rows.size();
   }
   ~GeneratedFile() {

@@ -1,5 +1,5 @@
 // K-Means on 1,000,000 customers x 3 features (k = 2, n_init = 10), the segmentation's hot
-// path. bench/kmeans_sklearn.py times scikit-learn on the same customers (its generator is
+// path. main() comes from benchmark::benchmark_main (bench/CMakeLists.txt). bench/kmeans_sklearn.py times scikit-learn on the same customers (its generator is
 // generated_features in tools/kmeans_reference.py, restated below) and, given this binary,
 // both in one run. SALESPIPE_BENCH_CUSTOMERS changes the number of customers.
 
@@ -76,8 +76,8 @@ const Matrix& scaled() {
 // kmeans() alone: what scikit-learn's KMeans.fit does. Argument: threads.
 void BM_KMeans(benchmark::State& state) {
   const Matrix& data = scaled();
-  const KMeansOptions options{.k = 2, .n_init = 10,
-                              .threads = static_cast<unsigned>(state.range(0))};
+  const KMeansOptions options{
+      .k = 2, .n_init = 10, .threads = static_cast<unsigned>(state.range(0))};
   double inertia = 0;
   int iterations = 0;
   for (auto _ : state) {
@@ -90,10 +90,14 @@ void BM_KMeans(benchmark::State& state) {
   }
   state.counters["customers"] = static_cast<double>(data.rows);
   state.counters["inertia"] = inertia;
-  state.counters["lloyd_iterations"] = benchmark::Counter(
-      static_cast<double>(iterations), benchmark::Counter::kAvgIterations);
+  state.counters["lloyd_iterations"] =
+      benchmark::Counter(static_cast<double>(iterations), benchmark::Counter::kAvgIterations);
 }
-BENCHMARK(BM_KMeans)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)
+BENCHMARK(BM_KMeans)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
 // The whole stage: scaling, K-Means, tiers, distances and the silhouette (20k sample).
@@ -105,7 +109,10 @@ void BM_SegmentCustomers(benchmark::State& state) {
     benchmark::DoNotOptimize(result.cluster.data());
   }
 }
-BENCHMARK(BM_SegmentCustomers)->ArgName("threads")->Arg(2)->Unit(benchmark::kMillisecond)
+BENCHMARK(BM_SegmentCustomers)
+    ->ArgName("threads")
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
 // The exact silhouette on 20,000 customers (the sample size above which it is sampled).
@@ -122,9 +129,10 @@ void BM_Silhouette20k(benchmark::State& state) {
     benchmark::DoNotOptimize(s.score);
   }
 }
-BENCHMARK(BM_Silhouette20k)->ArgName("threads")->Arg(2)->Unit(benchmark::kMillisecond)
+BENCHMARK(BM_Silhouette20k)
+    ->ArgName("threads")
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
 }  // namespace
-
-BENCHMARK_MAIN();

@@ -83,7 +83,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static constexpr char kDelimiters[] = {',', ';', '\t', ','};
   ReaderOptions options;
   options.delimiter = kDelimiters[knobs & 3];
-  options.max_field_bytes = (knobs & 4) != 0 ? 1 + ((knobs >> 3) & 7) : ReaderOptions{}.max_field_bytes;
+  options.max_field_bytes =
+      (knobs & 4) != 0 ? 1 + ((knobs >> 3) & 7) : ReaderOptions{}.max_field_bytes;
   options.block_bytes = 1u << 16;
   const std::string input(reinterpret_cast<const char*>(data + 1), size - 1);
 

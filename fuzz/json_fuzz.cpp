@@ -2,6 +2,8 @@
 // libFuzzer and the replay report it. The input is the file. It is read with a large window and
 // with small ones: the outcome (every record, or the error message) must not depend on where the
 // windows cut the file.
+#include <fmt/format.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -56,8 +58,8 @@ std::string outcome(std::string_view input, std::size_t window) {
         check(status != RecordStatus::Ok || raw.front() == '{', "a non-object is Ok", input);
         check(status == RecordStatus::BadEncoding || salespipe::is_valid_utf8(raw),
               "invalid UTF-8 not reported", input);
-        summary += std::to_string(batch.line[r]) + ":" + std::to_string(static_cast<int>(status)) +
-                   ":" + std::string(raw) + ":" + batch.detail[r];
+        summary += fmt::format("{}:{}:{}:{}", batch.line[r], static_cast<int>(status), raw,
+                               batch.detail[r]);
         for (std::size_t f = 0; f < options.fields.size(); ++f) {
           const auto& value = batch.value(r, f);
           check(status == RecordStatus::Ok || value.kind == ValueKind::Missing,
@@ -67,8 +69,7 @@ std::string outcome(std::string_view input, std::size_t window) {
           check((value.kind == ValueKind::Missing) == value.text.empty() ||
                     value.kind == ValueKind::String,
                 "value text mismatch", input);
-          summary += ":" + std::to_string(static_cast<int>(value.kind)) + "=" +
-                     std::string(value.text);
+          summary += fmt::format(":{}={}", static_cast<int>(value.kind), value.text);
         }
         summary += "\n";
       }

@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/json_writer.hpp"
 #include "generate/generate.hpp"
+#include "pipeline/config.hpp"
 #include "pipeline/etl.hpp"
 #include "pipeline/profile.hpp"
 #include "pipeline/segmentation.hpp"
@@ -26,11 +27,12 @@ struct CommonFlags {
   bool json = false;
 };
 
-/// The ETL flags, kept as text where the library parses them (one place for each rule).
-struct EtlFlags {
-  pipeline::EtlOptions options;
-  std::string date_order = "auto";
+/// Flags kept as text where the library parses them (one place for each rule).
+struct TextFlags {
+  std::string date_order;
   std::string max_rejects;
+  std::string features;
+  std::string config;  ///< only for --help; the file is read before parsing
 };
 
 std::string utc_now() {
@@ -42,25 +44,47 @@ std::string utc_now() {
   return text;
 }
 
-void add_common_flags(CLI::App& command, CommonFlags& flags) {
-  command.add_flag("-q,--quiet", flags.quiet, "print nothing but errors (no progress, no summary)");
-  command.add_flag("--json", flags.json, "print the summary as JSON on stdout (the run manifest)");
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-void add_etl_flags(CLI::App& command, EtlFlags& flags) {
-  auto& o = flags.options;
-  command.add_option("--sales", o.sales, "raw sales CSV (RFC 4180; columns in any order)")
-      ->required();
-  command.add_option("--feedback", o.feedback, "customer feedback: a JSON array or NDJSON")
-      ->required();
+/// The config file named by --config FILE or --config=FILE anywhere on the command line: it is
+/// read before the flags, so that flags override it.
+std::optional<std::string> find_config_flag(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--config" && i + 1 < argc) {
+      return std::string(argv[i + 1]);
+    }
+    if (arg.starts_with("--config=")) {
+      return std::string(arg.substr(9));
+    }
+  }
+  return std::nullopt;
+}
+
+void add_common_flags(CLI::App& command, CommonFlags& flags) {
+  command.add_flag("-q,--quiet", flags.quiet, "print nothing but errors (no progress, no summary)");
+  command.add_flag("--json", flags.json, "print the summary as JSON on stdout");
+}
+
+void add_config_flag(CLI::App& command, TextFlags& text) {
+  command.add_option("--config", text.config,
+                     "a salespipe.toml with inputs, column names, cleaning policies, period, k "
+                     "and destinations; flags override it");
+}
+
+void add_etl_flags(CLI::App& command, pipeline::EtlOptions& o, TextFlags& text) {
+  command.add_option("--sales", o.sales, "raw sales CSV (RFC 4180; columns in any order)");
+  command.add_option("--feedback", o.feedback, "customer feedback: a JSON array or NDJSON");
   command.add_option("--out", o.out, "output folder (data_warehouse/ is written inside)")
       ->capture_default_str();
   command
-      .add_option("--date-order", flags.date_order,
+      .add_option("--date-order", text.date_order,
                   "how to read ambiguous dates such as 01-09-2023: auto (by the column's "
                   "evidence), dmy or mdy")
       ->check(CLI::IsMember({"auto", "dmy", "mdy"}))
-      ->capture_default_str();
+      ->default_str("auto");
   command
       .add_option("--default-quantity", o.clean.default_quantity,
                   "quantity used when the cell is empty or the column is absent")
@@ -68,7 +92,7 @@ void add_etl_flags(CLI::App& command, EtlFlags& flags) {
   command.add_flag("--require-feedback", o.require_feedback,
                    "drop sales without a review, as the original lab did (counted as "
                    "excluded_no_review)");
-  command.add_option("--max-rejects", flags.max_rejects,
+  command.add_option("--max-rejects", text.max_rejects,
                      "fail (exit 3, nothing written) when an input has more rejects than N or P%");
   command.add_flag("--fail-on-rejects", o.fail_on_rejects,
                    "fail (exit 3, nothing written) on any reject");
@@ -78,33 +102,17 @@ void add_etl_flags(CLI::App& command, EtlFlags& flags) {
                    "skip the inputs' XXH3-128 fingerprints in the manifest");
 }
 
-void finish_etl_flags(EtlFlags& flags) {
-  auto& o = flags.options;
-  o.clean.date_order = *clean::parse_date_order(flags.date_order);
-  if (!flags.max_rejects.empty()) {
-    o.max_rejects = pipeline::RejectLimit::parse(flags.max_rejects);
+void finish_etl_flags(pipeline::EtlOptions& o, const TextFlags& text) {
+  if (!text.date_order.empty()) {
+    o.clean.date_order = *clean::parse_date_order(text.date_order);
+  }
+  if (!text.max_rejects.empty()) {
+    o.max_rejects = pipeline::RejectLimit::parse(text.max_rejects);
   }
   o.now_utc = utc_now;
 }
 
-int run_etl_command(EtlFlags& flags, const CommonFlags& common) {
-  finish_etl_flags(flags);
-  ProgressBar bar(!common.quiet && !common.json);
-  flags.options.progress = [&bar](const pipeline::Progress& progress) { bar.update(progress); };
-  const auto start = std::chrono::steady_clock::now();
-  const pipeline::EtlResult result = pipeline::run_etl(flags.options);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (common.json) {
-    fmt::print("{}", result.manifest_json);
-  } else if (!common.quiet) {
-    fmt::print("{}", etl_summary(flags.options, result, seconds));
-  }
-  return 0;
-}
-
-void add_segment_flags(CLI::App& command, pipeline::SegmentOptions& options,
-                       std::string& features) {
+void add_segment_flags(CLI::App& command, pipeline::SegmentOptions& options, TextFlags& text) {
   auto& o = options.segment;
   command.add_option("--k", o.k, "number of segments (2: VIP and Non-VIP; more: tiers)")
       ->capture_default_str();
@@ -115,13 +123,19 @@ void add_segment_flags(CLI::App& command, pipeline::SegmentOptions& options,
   command.add_option("--max-iter", o.max_iter, "Lloyd iterations per run at most")
       ->capture_default_str();
   command
-      .add_option("--features", features,
+      .add_option("--features", text.features,
                   "what to cluster on: spend (total, frequency, average) or spend+recency")
       ->check(CLI::IsMember({"spend", "spend+recency"}))
-      ->capture_default_str();
+      ->default_str("spend");
   command.add_option("--tier-names", o.tier_names,
                      "segment names from the highest spending down (default VIP, Non-VIP for k=2; "
                      "VIP, Tier 2, ... for more)");
+}
+
+void finish_segment_flags(pipeline::SegmentOptions& options, const TextFlags& text) {
+  if (!text.features.empty()) {
+    options.segment.use_recency = text.features == "spend+recency";
+  }
 }
 
 std::string segment_summary(const pipeline::SegmentResult& result) {
@@ -129,18 +143,67 @@ std::string segment_summary(const pipeline::SegmentResult& result) {
   std::string out = fmt::format("salespipe segment: {} customers in {} segments (inertia {:.6f}",
                                 s.customers(), s.segment_name.size(), s.inertia);
   if (s.silhouette) {
-    out += fmt::format(", silhouette {:.3f}{}", *s.silhouette, s.silhouette_sampled ? " sampled" : "");
+    out +=
+        fmt::format(", silhouette {:.3f}{}", *s.silhouette, s.silhouette_sampled ? " sampled" : "");
   }
   out += fmt::format(", {} iterations)\n", s.iterations);
   for (std::size_t c = 0; c < s.segment_name.size(); ++c) {
-    out += fmt::format("  {:<10} {:>7} customers, mean spend {:.2f}\n", s.segment_name[c], s.size[c],
-                       s.mean_total_purchase_amount[c]);
+    out += fmt::format("  {:<10} {:>7} customers, mean spend {:.2f}\n", s.segment_name[c],
+                       s.size[c], s.mean_total_purchase_amount[c]);
   }
   out += "  outputs\n";
   for (const auto& path : result.outputs) {
     out += fmt::format("            {}\n", path.string());
   }
   return out;
+}
+
+int run_etl_command(pipeline::RunConfig& config, const TextFlags& text, const CommonFlags& common) {
+  finish_etl_flags(config.etl, text);
+  ProgressBar bar(!common.quiet && !common.json);
+  config.etl.progress = [&bar](const pipeline::Progress& progress) { bar.update(progress); };
+  const auto start = std::chrono::steady_clock::now();
+  const pipeline::EtlResult result = pipeline::run_etl(config.etl);
+  if (common.json) {
+    fmt::print("{}", result.manifest_json);
+  } else if (!common.quiet) {
+    fmt::print("{}", etl_summary(config.etl, result, seconds_since(start)));
+  }
+  return 0;
+}
+
+int run_segment_command(pipeline::RunConfig& config, const TextFlags& text,
+                        const CommonFlags& common) {
+  finish_segment_flags(config.segment, text);
+  config.segment.out = config.etl.out;
+  const auto result = pipeline::segment_from_files(config.segment);
+  if (common.json) {
+    fmt::print("{}\n", result.summary_json);
+  } else if (!common.quiet) {
+    fmt::print("{}", segment_summary(result));
+  }
+  return 0;
+}
+
+/// `salespipe run`: every stage in one process, in memory.
+int run_all_command(pipeline::RunConfig& config, const TextFlags& text, const CommonFlags& common) {
+  finish_etl_flags(config.etl, text);
+  finish_segment_flags(config.segment, text);
+  ProgressBar bar(!common.quiet && !common.json);
+  config.etl.progress = [&bar](const pipeline::Progress& progress) { bar.update(progress); };
+  const auto start = std::chrono::steady_clock::now();
+  const pipeline::EtlResult etl = pipeline::run_etl(config.etl);
+  config.segment.out = config.etl.out;
+  const pipeline::SegmentResult segments = pipeline::segment_tables(config.segment, etl.sales);
+  if (common.json) {
+    fmt::print("{}", etl.manifest_json);
+    return 0;
+  }
+  if (!common.quiet) {
+    fmt::print("{}", etl_summary(config.etl, etl, seconds_since(start)));
+    fmt::print("{}", segment_summary(segments));
+  }
+  return 0;
 }
 
 int run_generate_command(generate::Options& options, const std::string& feedback_format,
@@ -191,24 +254,44 @@ int real_main(int argc, char** argv) {
       "Exit codes: 0 ok (rejects allowed), 1 internal error, 2 usage, 3 bad input, "
       "4 output failure.\nRun `salespipe COMMAND --help` for a command's flags.");
 
+  // Defaults, then the config file, then the flags.
+  pipeline::RunConfig config;
+  if (const auto config_path = find_config_flag(argc, argv)) {
+    pipeline::load_config(*config_path, config);
+  }
   CommonFlags common;
-  EtlFlags etl;
+  TextFlags text;
+
+  CLI::App* run_command =
+      app.add_subcommand("run", "the whole pipeline in one process: etl, segment, analyze, export");
+  add_etl_flags(*run_command, config.etl, text);
+  add_segment_flags(*run_command, config.segment, text);
+  add_config_flag(*run_command, text);
+  add_common_flags(*run_command, common);
+
   CLI::App* etl_command =
       app.add_subcommand("etl", "extract, clean, transform and load the warehouse");
-  add_etl_flags(*etl_command, etl);
+  add_etl_flags(*etl_command, config.etl, text);
+  add_config_flag(*etl_command, text);
   add_common_flags(*etl_command, common);
 
+  CLI::App* segment_command = app.add_subcommand(
+      "segment", "VIP customer segmentation (K-Means, as scikit-learn) of the loaded sales");
+  segment_command->add_option("--out", config.etl.out, "the folder `etl` wrote")
+      ->capture_default_str();
+  add_segment_flags(*segment_command, config.segment, text);
+  add_config_flag(*segment_command, text);
+  add_common_flags(*segment_command, common);
+
   std::string profile_path;
-  CommonFlags profile_common;
   CLI::App* profile_command = app.add_subcommand(
       "profile", "data-quality profile of a raw sales CSV or feedback JSON; writes nothing");
   profile_command->add_option("FILE", profile_path, "the raw input to profile")->required();
-  profile_command->add_flag("--json", profile_common.json, "print the profile as JSON");
+  profile_command->add_flag("--json", common.json, "print the profile as JSON");
 
   generate::Options generate_options;
   std::string generate_out = ".";
   std::string feedback_format = "array";
-  CommonFlags generate_common;
   CLI::App* generate_command = app.add_subcommand(
       "generate", "realistic messy sales CSV + feedback JSON in the shape of the lab's sample");
   generate_command->add_option("--rows", generate_options.rows, "sales records to write")
@@ -226,17 +309,7 @@ int real_main(int argc, char** argv) {
   generate_command
       ->add_option("--out", generate_out, "folder for sale_price.csv and customer_feedback.json")
       ->capture_default_str();
-  add_common_flags(*generate_command, generate_common);
-
-  pipeline::SegmentOptions segment_options;
-  std::string segment_features = "spend";
-  CommonFlags segment_common;
-  CLI::App* segment_command = app.add_subcommand(
-      "segment", "VIP customer segmentation (K-Means, as scikit-learn) of the loaded sales");
-  segment_command->add_option("--out", segment_options.out, "the folder `etl` wrote")
-      ->capture_default_str();
-  add_segment_flags(*segment_command, segment_options, segment_features);
-  add_common_flags(*segment_command, segment_common);
+  add_common_flags(*generate_command, common);
 
   try {
     app.parse(argc, argv);
@@ -244,26 +317,22 @@ int real_main(int argc, char** argv) {
     const int code = app.exit(error);
     return code == 0 ? 0 : static_cast<int>(ExitCode::Usage);
   }
+  if (run_command->parsed()) {
+    return run_all_command(config, text, common);
+  }
   if (etl_command->parsed()) {
-    return run_etl_command(etl, common);
+    return run_etl_command(config, text, common);
   }
   if (segment_command->parsed()) {
-    segment_options.segment.use_recency = segment_features == "spend+recency";
-    const auto result = pipeline::segment_from_files(segment_options);
-    if (segment_common.json) {
-      fmt::print("{}\n", result.summary_json);
-    } else if (!segment_common.quiet) {
-      fmt::print("{}", segment_summary(result));
-    }
-    return 0;
+    return run_segment_command(config, text, common);
   }
   if (generate_command->parsed()) {
-    return run_generate_command(generate_options, feedback_format, generate_out, generate_common);
+    return run_generate_command(generate_options, feedback_format, generate_out, common);
   }
   if (profile_command->parsed()) {
     const pipeline::FileProfile profile = pipeline::profile_file(profile_path);
-    fmt::print("{}", profile_common.json ? pipeline::profile_json(profile)
-                                         : pipeline::profile_text(profile));
+    fmt::print("{}",
+               common.json ? pipeline::profile_json(profile) : pipeline::profile_text(profile));
     return 0;
   }
   fmt::print("{}", app.help());

@@ -84,7 +84,8 @@ std::string summary_json(const SegmentResult& result, const SalesTable& sales) {
   // In tier order: VIP first.
   std::vector<std::size_t> order(s.segment_name.size());
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return s.tier[a] < s.tier[b]; });
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return s.tier[a] < s.tier[b]; });
   for (const std::size_t c : order) {
     json.begin_object();
     json.key("name").value(s.segment_name[c]);
@@ -188,7 +189,8 @@ SegmentResult segment_tables(const SegmentOptions& options, const SalesTable& sa
   std::sort(vips.begin(), vips.end(), [&](std::size_t a, std::size_t b) {
     const Money x = result.features.total_purchase_amount[a];
     const Money y = result.features.total_purchase_amount[b];
-    if (x != y) return x > y;
+    if (x != y)
+      return x > y;
     return sales.customers.name(s.customer[a]) < sales.customers.name(s.customer[b]);
   });
   for (std::size_t r = 0; r < std::min(vips.size(), kVipTableRows); ++r) {
@@ -213,8 +215,9 @@ SegmentResult segment_tables(const SegmentOptions& options, const SalesTable& sa
       &result.segment_of_customer);
   const fs::path manifest_path = warehouse / "run_manifest.json";
   if (fs::exists(manifest_path)) {
-    io::warehouse::write_text_file(outputs.stage(manifest_path),
-                                   with_segmentation(read_text(manifest_path), result.summary_json));
+    io::warehouse::write_text_file(
+        outputs.stage(manifest_path),
+        with_segmentation(read_text(manifest_path), result.summary_json));
   }
   outputs.commit();
   result.outputs = outputs.finals();

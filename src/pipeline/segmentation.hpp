@@ -22,10 +22,10 @@ struct SegmentOptions {
 struct SegmentResult {
   segment::Segmentation segmentation;
   segment::CustomerFeatures features;
-  std::vector<std::string> segment_of_customer;  ///< by customer code; empty for no sales
-  std::vector<std::uint8_t> is_vip;              ///< by customer code
+  std::vector<std::string> segment_of_customer;          ///< by customer code; empty for no sales
+  std::vector<std::uint8_t> is_vip;                      ///< by customer code
   std::vector<std::vector<std::string>> vip_table_rows;  ///< top 20 VIP by spend, formatted
-  std::string summary_json;  ///< the manifest's "segmentation" object
+  std::string summary_json;                              ///< the manifest's "segmentation" object
   std::vector<std::filesystem::path> outputs;
 };
 

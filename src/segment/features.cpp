@@ -7,9 +7,8 @@
 namespace salespipe::segment {
 
 CustomerFeatures compute_features(std::span<const std::uint32_t> customer,
-                                  std::span<const Money> revenue,
-                                  std::span<const Date> sale_date, std::size_t customer_count,
-                                  Date as_of) {
+                                  std::span<const Money> revenue, std::span<const Date> sale_date,
+                                  std::size_t customer_count, Date as_of) {
   if (revenue.size() != customer.size() || sale_date.size() != customer.size()) {
     throw Error(ErrorKind::Internal,
                 fmt::format("sales columns differ in length: {} customers, {} revenues, {} dates",
@@ -22,8 +21,8 @@ CustomerFeatures compute_features(std::span<const std::uint32_t> customer,
     const std::uint32_t code = customer[i];
     if (code >= customer_count) {
       throw Error(ErrorKind::Internal,
-                  fmt::format("sale {} has customer code {}, but there are only {} customers",
-                              i, code, customer_count));
+                  fmt::format("sale {} has customer code {}, but there are only {} customers", i,
+                              code, customer_count));
     }
     if (sale_date[i] > as_of) {
       throw Error(ErrorKind::Input,
@@ -55,6 +54,22 @@ CustomerFeatures compute_features(std::span<const std::uint32_t> customer,
     features.recency_days.push_back((as_of - latest[code]).count());
   }
   return features;
+}
+
+CustomerFeatures select_rows(const CustomerFeatures& features, std::span<const std::size_t> rows) {
+  CustomerFeatures out;
+  for (const std::size_t row : rows) {
+    if (row >= features.size()) {
+      throw Error(ErrorKind::Internal,
+                  fmt::format("row {} selected from {} customers", row, features.size()));
+    }
+    out.customer.push_back(features.customer[row]);
+    out.total_purchase_amount.push_back(features.total_purchase_amount[row]);
+    out.purchase_frequency.push_back(features.purchase_frequency[row]);
+    out.avg_transaction_value.push_back(features.avg_transaction_value[row]);
+    out.recency_days.push_back(features.recency_days[row]);
+  }
+  return out;
 }
 
 }  // namespace salespipe::segment

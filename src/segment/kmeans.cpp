@@ -34,8 +34,7 @@ void KMeansOptions::validate() const {
     throw Error(ErrorKind::Usage, fmt::format("max_iter must be at least 1, got {}", max_iter));
   }
   if (!std::isfinite(tol) || tol < 0.0) {
-    throw Error(ErrorKind::Usage,
-                fmt::format("tol must be a finite number >= 0, got {}", tol));
+    throw Error(ErrorKind::Usage, fmt::format("tol must be a finite number >= 0, got {}", tol));
   }
   if (seed > 0xFFFF'FFFFULL) {
     throw Error(ErrorKind::Usage,
@@ -64,12 +63,11 @@ struct Prepared {
 
 void check_data(const Matrix& data, int k) {
   if (data.rows < 2) {
-    throw Error(ErrorKind::Input,
-                fmt::format("K-Means needs at least 2 rows, got {}", data.rows));
+    throw Error(ErrorKind::Input, fmt::format("K-Means needs at least 2 rows, got {}", data.rows));
   }
   if (data.rows < static_cast<std::size_t>(k)) {
-    throw Error(ErrorKind::Input, fmt::format("K-Means cannot form {} clusters from {} rows", k,
-                                              data.rows));
+    throw Error(ErrorKind::Input,
+                fmt::format("K-Means cannot form {} clusters from {} rows", k, data.rows));
   }
   if (data.cols == 0) {
     throw Error(ErrorKind::Input, "K-Means needs at least one column");
@@ -77,9 +75,8 @@ void check_data(const Matrix& data, int k) {
   for (std::size_t r = 0; r < data.rows; ++r) {
     for (std::size_t c = 0; c < data.cols; ++c) {
       if (!std::isfinite(data(r, c))) {
-        throw Error(ErrorKind::Input,
-                    fmt::format("row {} column {} is {}, not a finite number", r + 1, c + 1,
-                                data(r, c)));
+        throw Error(ErrorKind::Input, fmt::format("row {} column {} is {}, not a finite number",
+                                                  r + 1, c + 1, data(r, c)));
       }
     }
   }
@@ -276,18 +273,18 @@ std::vector<std::size_t> kmeans_plusplus(const Prepared& x, int k, LegacyRandomS
       centres.push_back(centred_row(x, candidate));
     }
     BufferedSums sums(trials, n);
-    detail::for_blocks(
-        pool, n, kNumpyBufferSize, [&](std::size_t first, std::size_t last, std::size_t block) {
-          for (std::size_t t = 0; t < trials; ++t) {
-            double* out = candidate_distances[t].data() + first;
-            distances_to(x, centres[t], x.norms[candidates[t]], first, last, out);
-            const double* current = closest.data() + first;
-            for (std::size_t i = 0; i < last - first; ++i) {
-              out[i] = current[i] <= out[i] ? current[i] : out[i];  // np.minimum
-            }
-            sums.set(t, block, out, last - first);
-          }
-        });
+    detail::for_blocks(pool, n, kNumpyBufferSize,
+                       [&](std::size_t first, std::size_t last, std::size_t block) {
+                         for (std::size_t t = 0; t < trials; ++t) {
+                           double* out = candidate_distances[t].data() + first;
+                           distances_to(x, centres[t], x.norms[candidates[t]], first, last, out);
+                           const double* current = closest.data() + first;
+                           for (std::size_t i = 0; i < last - first; ++i) {
+                             out[i] = current[i] <= out[i] ? current[i] : out[i];  // np.minimum
+                           }
+                           sums.set(t, block, out, last - first);
+                         }
+                       });
     std::size_t best = 0;
     double best_potential = sums.total(0);
     for (std::size_t t = 1; t < trials; ++t) {
@@ -315,8 +312,8 @@ using Pass = std::size_t (*)(const Prepared& x, std::size_t k, const double* cen
 
 /// The pass for any k and d: sums kept in memory.
 std::size_t pass_any(const Prepared& x, std::size_t k, const double* centres,
-                     const double* centre_norms, std::int32_t* labels,
-                     const std::int32_t* previous, double* sums, double* weights) {
+                     const double* centre_norms, std::int32_t* labels, const std::int32_t* previous,
+                     double* sums, double* weights) {
   const std::size_t n = x.n;
   const std::size_t d = x.d;
   if (sums != nullptr) {
@@ -512,8 +509,8 @@ double inertia_any(const Prepared& x, const double* centres, const std::int32_t*
     for (std::size_t f = 0; f < d; ++f) {
       row[f] = x.at(i, f);
     }
-    total += sklearn_squared_distance(row.data(),
-                                      centres + static_cast<std::size_t>(labels[i]) * d, d);
+    total +=
+        sklearn_squared_distance(row.data(), centres + static_cast<std::size_t>(labels[i]) * d, d);
   }
   return total;
 }
@@ -666,8 +663,8 @@ KMeansResult kmeans(const Matrix& data, const KMeansOptions& options) {
     });
     for (std::size_t w = 0; w < count; ++w) {
       const KMeansRun& run = result.runs[start + w];
-      if (!have_best || (run.inertia < result.inertia &&
-                         !same_clustering(labels[w], result.labels, options.k))) {
+      if (!have_best ||
+          (run.inertia < result.inertia && !same_clustering(labels[w], result.labels, options.k))) {
         have_best = true;
         result.labels = std::move(labels[w]);
         best_centres = std::move(centres[w]);

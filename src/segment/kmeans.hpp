@@ -26,7 +26,7 @@ struct KMeansOptions {
 struct KMeansRun {
   std::vector<std::size_t> init_rows;  ///< rows k-means++ chose as the initial centres, in order
   double inertia = 0.0;
-  int iterations = 0;          ///< Lloyd iterations run (scikit-learn's n_iter_ for this run)
+  int iterations = 0;               ///< Lloyd iterations run (scikit-learn's n_iter_ for this run)
   bool strictly_converged = false;  ///< labels stopped changing (rather than the tol test)
 };
 

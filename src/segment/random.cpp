@@ -29,8 +29,7 @@ double LegacyRandomState::random_sample() {
   // 27 high bits of one output and 26 of the next make a 53-bit fraction, in this order.
   const std::uint32_t high = next_uint32() >> 5;
   const std::uint32_t low = next_uint32() >> 6;
-  return (static_cast<double>(high) * 67108864.0 + static_cast<double>(low)) /
-         9007199254740992.0;
+  return (static_cast<double>(high) * 67108864.0 + static_cast<double>(low)) / 9007199254740992.0;
 }
 
 double LegacyRandomState::uniform(double low, double high) {
@@ -39,9 +38,9 @@ double LegacyRandomState::uniform(double low, double high) {
 
 std::uint64_t LegacyRandomState::randint(std::uint64_t high) {
   if (high == 0 || high - 1 > kMax32) {
-    throw Error(ErrorKind::Internal,
-                fmt::format("randint range [0, {}) is outside what the legacy stream supports",
-                            high));
+    throw Error(
+        ErrorKind::Internal,
+        fmt::format("randint range [0, {}) is outside what the legacy stream supports", high));
   }
   const std::uint64_t range = high - 1;
   if (range == 0) {
@@ -74,9 +73,9 @@ std::uint64_t LegacyRandomState::interval(std::uint64_t max) {
 
 std::vector<std::size_t> LegacyRandomState::permutation(std::size_t n) {
   if (n > kMax32 + 1) {
-    throw Error(ErrorKind::Internal,
-                fmt::format("permutation of {} items is outside what the legacy stream supports",
-                            n));
+    throw Error(
+        ErrorKind::Internal,
+        fmt::format("permutation of {} items is outside what the legacy stream supports", n));
   }
   std::vector<std::size_t> order(n);
   for (std::size_t i = 0; i < n; ++i) {

@@ -35,9 +35,8 @@ MinMaxScaling fit_minmax(const Matrix& data) {
     for (std::size_t c = 0; c < data.cols; ++c) {
       const double value = data(r, c);
       if (!std::isfinite(value)) {
-        throw Error(ErrorKind::Input,
-                    fmt::format("feature {} of row {} is {}, not a finite number", c + 1, r + 1,
-                                value));
+        throw Error(ErrorKind::Input, fmt::format("feature {} of row {} is {}, not a finite number",
+                                                  c + 1, r + 1, value));
       }
       scaling.data_min[c] = std::min(scaling.data_min[c], value);
       scaling.data_max[c] = std::max(scaling.data_max[c], value);

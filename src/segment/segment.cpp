@@ -25,8 +25,8 @@ void Options::validate() const {
       .validate();
   if (!tier_names.empty()) {
     if (tier_names.size() != static_cast<std::size_t>(k)) {
-      throw Error(ErrorKind::Usage, fmt::format("{} tier names given for k = {} segments",
-                                                tier_names.size(), k));
+      throw Error(ErrorKind::Usage,
+                  fmt::format("{} tier names given for k = {} segments", tier_names.size(), k));
     }
     std::set<std::string> seen;
     for (const auto& name : tier_names) {
@@ -39,9 +39,8 @@ void Options::validate() const {
     }
   }
   if (silhouette_sample_size < 2) {
-    throw Error(ErrorKind::Usage,
-                fmt::format("silhouette sample size must be at least 2, got {}",
-                            silhouette_sample_size));
+    throw Error(ErrorKind::Usage, fmt::format("silhouette sample size must be at least 2, got {}",
+                                              silhouette_sample_size));
   }
 }
 
@@ -126,8 +125,7 @@ void check_finite(const CustomerFeatures& features, const Matrix& matrix,
 
 void check_distinct(const Matrix& scaled, int k) {
   std::vector<std::size_t> distinct{0};
-  for (std::size_t r = 1; r < scaled.rows && distinct.size() < static_cast<std::size_t>(k);
-       ++r) {
+  for (std::size_t r = 1; r < scaled.rows && distinct.size() < static_cast<std::size_t>(k); ++r) {
     const auto row = scaled.row(r);
     const bool seen = std::any_of(distinct.begin(), distinct.end(), [&](std::size_t other) {
       return std::equal(row.begin(), row.end(), scaled.row(other).begin());
@@ -217,10 +215,10 @@ Segmentation segment_customers(const CustomerFeatures& features, const Options& 
     if (out.size[a] == 0 || out.size[b] == 0) {
       return out.size[a] != 0 && out.size[b] == 0;
     }
-    const Wide left = static_cast<Wide>(out.total_purchase_amount[a].units) *
-                      static_cast<Wide>(out.size[b]);
-    const Wide right = static_cast<Wide>(out.total_purchase_amount[b].units) *
-                       static_cast<Wide>(out.size[a]);
+    const Wide left =
+        static_cast<Wide>(out.total_purchase_amount[a].units) * static_cast<Wide>(out.size[b]);
+    const Wide right =
+        static_cast<Wide>(out.total_purchase_amount[b].units) * static_cast<Wide>(out.size[a]);
     return left > right;
   });
   const auto names = options.names();
@@ -232,10 +230,11 @@ Segmentation segment_customers(const CustomerFeatures& features, const Options& 
   }
   out.vip_cluster = static_cast<int>(order[0]);
 
-  const Silhouette quality = silhouette(out.scaled, out.cluster,
-                                        SilhouetteOptions{.sample_size = options.silhouette_sample_size,
-                                                          .seed = options.seed,
-                                                          .threads = options.threads});
+  const Silhouette quality =
+      silhouette(out.scaled, out.cluster,
+                 SilhouetteOptions{.sample_size = options.silhouette_sample_size,
+                                   .seed = options.seed,
+                                   .threads = options.threads});
   out.silhouette = quality.score;
   out.silhouette_rows = quality.rows_used;
   out.silhouette_sampled = quality.sampled;

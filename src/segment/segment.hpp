@@ -44,30 +44,32 @@ struct Segmentation {
   std::vector<double> distance;         ///< Euclidean distance to the own centre, scaled units
 
   // Per cluster (index = cluster number).
-  std::vector<std::string> feature_names;  ///< columns of scaled and of the centres
-  std::vector<std::string> segment_name;   ///< the name of each cluster's tier
-  std::vector<int> tier;                   ///< 0 for VIP, 1 for the next tier, ...
-  Matrix centers_scaled;                   ///< centres in scaled units
-  Matrix centers;                          ///< centres in original units (inverse scaling)
-  std::vector<std::size_t> size;           ///< customers in each cluster
-  std::vector<Money> total_purchase_amount;  ///< exact sum over the cluster's customers
+  std::vector<std::string> feature_names;          ///< columns of scaled and of the centres
+  std::vector<std::string> segment_name;           ///< the name of each cluster's tier
+  std::vector<int> tier;                           ///< 0 for VIP, 1 for the next tier, ...
+  Matrix centers_scaled;                           ///< centres in scaled units
+  Matrix centers;                                  ///< centres in original units (inverse scaling)
+  std::vector<std::size_t> size;                   ///< customers in each cluster
+  std::vector<Money> total_purchase_amount;        ///< exact sum over the cluster's customers
   std::vector<double> mean_total_purchase_amount;  ///< that sum / size (0 for an empty cluster)
 
-  int vip_cluster = 0;           ///< the cluster with the highest mean total_purchase_amount
-  double inertia = 0.0;          ///< in scaled units, as scikit-learn's inertia_
-  int iterations = 0;            ///< Lloyd iterations of the kept run (scikit-learn's n_iter_)
-  int total_iterations = 0;      ///< Lloyd iterations over all n_init runs
-  std::size_t best_run = 0;      ///< which of the n_init runs was kept
-  double tolerance = 0.0;        ///< absolute tolerance used (tol x mean feature variance)
+  int vip_cluster = 0;               ///< the cluster with the highest mean total_purchase_amount
+  double inertia = 0.0;              ///< in scaled units, as scikit-learn's inertia_
+  int iterations = 0;                ///< Lloyd iterations of the kept run (scikit-learn's n_iter_)
+  int total_iterations = 0;          ///< Lloyd iterations over all n_init runs
+  std::size_t best_run = 0;          ///< which of the n_init runs was kept
+  double tolerance = 0.0;            ///< absolute tolerance used (tol x mean feature variance)
   std::optional<double> silhouette;  ///< empty when undefined (fewer than two clusters used)
   std::size_t silhouette_rows = 0;   ///< customers it was computed on
   bool silhouette_sampled = false;
 
+  /// The number of customers segmented.
   std::size_t customers() const noexcept { return customer.size(); }
   /// The segment name of customer row i.
   const std::string& segment_of(std::size_t i) const {
     return segment_name[static_cast<std::size_t>(cluster[i])];
   }
+  /// Whether customer row i is in the VIP cluster.
   bool is_vip(std::size_t i) const noexcept { return cluster[i] == vip_cluster; }
 };
 
@@ -79,15 +81,15 @@ std::vector<std::string> feature_names(const Options& options);
 /// feature_names(options), money in currency units.
 Matrix feature_matrix(const CustomerFeatures& features, const Options& options);
 
-/// Segments customers (DESIGN.md section 6): MinMax scaling of the features, K-Means as
-/// scikit-learn 1.2.1 computes it, VIP = the cluster with the highest mean
-/// total_purchase_amount (tiers follow that order; equal means: the lower cluster number
-/// first), silhouette exact up to silhouette_sample_size customers and on a seeded sample of
-/// that many above it.
-/// Throws Error(Usage) from options.validate(); Error(Input) for no customers, one customer,
-/// fewer customers than k, a NaN or infinite feature, or fewer distinct customers (by their
-/// scaled features) than k, all identical included; Error(Internal) when the columns of
-/// features differ in length.
+/// Segments customers (DESIGN.md section 6), one row per row of features and in that order
+/// (the order matters to K-Means' draws; see select_rows): MinMax scaling of the features, K-Means
+/// as scikit-learn 1.2.1 computes it, VIP = the cluster with the highest mean total_purchase_amount
+/// (tiers follow that order; equal means: the lower cluster number first), silhouette exact up to
+/// silhouette_sample_size customers and on a seeded sample of that many above it. Throws
+/// Error(Usage) from options.validate(); Error(Input) for no customers, one customer, fewer
+/// customers than k, a NaN or infinite feature, or fewer distinct customers (by their scaled
+/// features) than k, all identical included; Error(Internal) when the columns of features differ in
+/// length.
 Segmentation segment_customers(const CustomerFeatures& features, const Options& options);
 
 }  // namespace salespipe::segment

@@ -26,8 +26,8 @@ constexpr std::size_t kColumnBlock = 512;
 Silhouette silhouette(const Matrix& data, std::span<const std::int32_t> labels,
                       const SilhouetteOptions& options) {
   if (labels.size() != data.rows) {
-    throw Error(ErrorKind::Internal, fmt::format("{} labels for {} rows", labels.size(),
-                                                 data.rows));
+    throw Error(ErrorKind::Internal,
+                fmt::format("{} labels for {} rows", labels.size(), data.rows));
   }
   if (options.sample_size == 0) {
     throw Error(ErrorKind::Internal, "silhouette sample size must be at least 1");
@@ -101,8 +101,7 @@ Silhouette silhouette(const Matrix& data, std::span<const std::int32_t> labels,
 
   std::vector<double> scores(m);
   detail::WorkerPool pool(options.threads);
-  detail::for_blocks(pool, m, kRowsPerTask, [&](std::size_t first, std::size_t last,
-                                                std::size_t) {
+  detail::for_blocks(pool, m, kRowsPerTask, [&](std::size_t first, std::size_t last, std::size_t) {
     const std::size_t count = last - first;
     std::vector<double> sums(kRowsPerTask * classes, 0.0);
     std::vector<double> distance(kRowsPerTask * kColumnBlock);

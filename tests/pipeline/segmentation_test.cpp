@@ -78,7 +78,8 @@ TEST_F(Segmentation, ManifestGetsOneSegmentationSectionAndKeepsTheRest) {
   segment();
   segment(3);
   const std::string after = read_file(warehouse_dir(dir_.path()) / "run_manifest.json");
-  EXPECT_EQ(after.substr(0, before.size() - 3), before.substr(0, before.size() - 3));  // all but "\n}\n"
+  EXPECT_EQ(after.substr(0, before.size() - 3),
+            before.substr(0, before.size() - 3));  // all but "\n}\n"
   const auto first = after.find("\"segmentation\"");
   ASSERT_NE(first, std::string::npos);
   EXPECT_EQ(after.find("\"segmentation\"", first + 1), std::string::npos);

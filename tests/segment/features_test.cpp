@@ -12,8 +12,7 @@ Money money(double amount) { return Money{static_cast<std::int64_t>(amount * 100
 
 TEST(ComputeFeatures, SumsCountsAveragesAndRecencyPerCustomer) {
   const std::vector<std::uint32_t> customer = {2, 0, 2, 2, 0};
-  const std::vector<Money> revenue = {money(300), money(225), money(250.5), money(600),
-                                      money(0.1)};
+  const std::vector<Money> revenue = {money(300), money(225), money(250.5), money(600), money(0.1)};
   const std::vector<Date> date = {day(2023, 1, 15), day(2023, 1, 20), day(2023, 3, 2),
                                   day(2023, 2, 1), day(2023, 1, 5)};
   const auto features = compute_features(customer, revenue, date, 4, day(2023, 3, 31));
@@ -42,6 +41,32 @@ TEST(ComputeFeatures, NoSalesGiveNoCustomers) {
   EXPECT_EQ(features.size(), 0u);
 }
 
+TEST(SelectRows, ReordersEveryColumnTogether) {
+  const std::vector<std::uint32_t> customer = {0, 1, 2};
+  const std::vector<Money> revenue = {money(10), money(20), money(30)};
+  const std::vector<Date> date = {day(2023, 1, 1), day(2023, 1, 2), day(2023, 1, 3)};
+  const auto features = compute_features(customer, revenue, date, 3, day(2023, 1, 3));
+  const std::vector<std::size_t> rows = {2, 0};
+  const auto picked = select_rows(features, rows);
+  EXPECT_EQ(picked.customer, (std::vector<std::uint32_t>{2, 0}));
+  EXPECT_EQ(picked.total_purchase_amount, (std::vector<Money>{money(30), money(10)}));
+  EXPECT_EQ(picked.recency_days, (std::vector<std::int64_t>{0, 2}));
+  EXPECT_EQ(picked.avg_transaction_value, (std::vector<double>{30.0, 10.0}));
+  EXPECT_EQ(picked.purchase_frequency, (std::vector<std::int64_t>{1, 1}));
+}
+
+TEST(SelectRows, RejectsARowOutOfRange) {
+  const auto features = compute_features({}, {}, {}, 0, day(2023, 1, 1));
+  const std::vector<std::size_t> rows = {0};
+  try {
+    select_rows(features, rows);
+    FAIL() << "row out of range must throw";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::Internal);
+    EXPECT_EQ(error.message(), "row 0 selected from 0 customers");
+  }
+}
+
 TEST(ComputeFeatures, RejectsColumnsOfDifferentLength) {
   const std::vector<std::uint32_t> customer = {0, 1};
   const std::vector<Money> revenue = {money(1)};
@@ -51,8 +76,7 @@ TEST(ComputeFeatures, RejectsColumnsOfDifferentLength) {
     FAIL() << "length mismatch must throw";
   } catch (const Error& error) {
     EXPECT_EQ(error.kind(), ErrorKind::Internal);
-    EXPECT_EQ(error.message(),
-              "sales columns differ in length: 2 customers, 1 revenues, 2 dates");
+    EXPECT_EQ(error.message(), "sales columns differ in length: 2 customers, 1 revenues, 2 dates");
   }
 }
 

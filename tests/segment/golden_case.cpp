@@ -192,8 +192,7 @@ std::uint64_t labels_digest(const std::vector<std::int32_t>& labels) {
   return hash;
 }
 
-double adjusted_rand_index(const std::vector<std::int32_t>& a,
-                           const std::vector<std::int32_t>& b) {
+double adjusted_rand_index(const std::vector<std::int32_t>& a, const std::vector<std::int32_t>& b) {
   std::map<std::pair<std::int32_t, std::int32_t>, double> joint;
   std::map<std::int32_t, double> rows;
   std::map<std::int32_t, double> cols;

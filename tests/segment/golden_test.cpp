@@ -99,9 +99,8 @@ TEST_P(GoldenSegmentation, EveryRunMatchesScikitLearn) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, GoldenSegmentation,
-                         ::testing::Values("separated_k2_1k", "lab_like_k2_5k",
-                                           "overlapping_k3_8k", "recency_k4_12k",
-                                           "overlapping_k5_30k"));
+                         ::testing::Values("separated_k2_1k", "lab_like_k2_5k", "overlapping_k3_8k",
+                                           "recency_k4_12k", "overlapping_k5_30k"));
 
 TEST(GoldenSegmentation, GeneratedTwoHundredThousandCustomersMatchScikitLearn) {
   const GoldenCase golden = load_case("generated_k2_200k");

@@ -51,8 +51,8 @@ TEST(KMeansPlusPlus, FirstCentresOfEveryRunMatchScikitLearn) {
 
 TEST(KMeans, StopsAtMaxIterLikeScikitLearn) {
   const auto golden = testing::load_case("overlapping_k3_8k");
-  const auto fit = kmeans(testing::scaled_features(golden),
-                          KMeansOptions{.k = 3, .max_iter = 2, .seed = 42});
+  const auto fit =
+      kmeans(testing::scaled_features(golden), KMeansOptions{.k = 3, .max_iter = 2, .seed = 42});
   EXPECT_EQ(fit.inertia, 209.20840608346768);
   EXPECT_EQ(fit.iterations, 2);
   std::vector<std::size_t> sizes(3, 0);
@@ -147,9 +147,9 @@ TEST(KMeans, RejectsFewerRowsThanClusters) {
 }
 
 TEST(KMeans, RejectsIdenticalRows) {
-  EXPECT_EQ(error_message(make_matrix({{1, 2}, {1, 2}, {1, 2}}), KMeansOptions{.k = 2},
-                          ErrorKind::Input),
-            "all 3 rows are identical, so K-Means cannot form 2 clusters");
+  EXPECT_EQ(
+      error_message(make_matrix({{1, 2}, {1, 2}, {1, 2}}), KMeansOptions{.k = 2}, ErrorKind::Input),
+      "all 3 rows are identical, so K-Means cannot form 2 clusters");
 }
 
 TEST(KMeans, RejectsFewerDistinctRowsThanClusters) {
@@ -161,8 +161,7 @@ TEST(KMeans, RejectsFewerDistinctRowsThanClusters) {
 TEST(KMeans, RejectsNanAndInfinity) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double inf = std::numeric_limits<double>::infinity();
-  EXPECT_EQ(error_message(make_matrix({{1, 2}, {nan, 4}}), KMeansOptions{.k = 2},
-                          ErrorKind::Input),
+  EXPECT_EQ(error_message(make_matrix({{1, 2}, {nan, 4}}), KMeansOptions{.k = 2}, ErrorKind::Input),
             "row 2 column 1 is nan, not a finite number");
   EXPECT_EQ(error_message(make_matrix({{1, 2}, {3, 4}, {5, inf}}), KMeansOptions{.k = 2},
                           ErrorKind::Input),

@@ -19,9 +19,7 @@ TEST(LegacyRandomState, MatchesNumpyRandintAndRandomSample) {
   const std::vector<StreamCase> cases = {
       {0u, {985772, 305711, 435829, 117952, 963395}, {0.8579456176227568, 0.8472517387841254}},
       {42u, {121958, 671155, 131932, 365838, 259178}, {0.7796910002727693, 0.596850157946487}},
-      {12345u,
-       {741858, 77285, 916765, 395393, 347556},
-       {0.03975949588835437, 0.8264361289719121}},
+      {12345u, {741858, 77285, 916765, 395393, 347556}, {0.03975949588835437, 0.8264361289719121}},
       {4294967295u,
        {944547, 147746, 125964, 830535, 931764},
        {0.5263213126361638, 0.7706147359158074}},
@@ -41,8 +39,8 @@ TEST(LegacyRandomState, MatchesNumpyRandintAndRandomSample) {
 TEST(LegacyRandomState, RawOutputIsNumpysMt19937) {
   // numpy: RandomState(42).randint(0, 2**32, size=5, dtype=np.uint32)
   LegacyRandomState rng(42);
-  for (const std::uint32_t expected : {1608637542u, 3421126067u, 4083286876u, 787846414u,
-                                       3143890026u}) {
+  for (const std::uint32_t expected :
+       {1608637542u, 3421126067u, 4083286876u, 787846414u, 3143890026u}) {
     EXPECT_EQ(rng.next_uint32(), expected);
   }
 }
@@ -93,8 +91,7 @@ TEST(LegacyRandomState, RejectsRandintRangesOutsideThirtyTwoBits) {
     FAIL() << "randint(0) must throw";
   } catch (const Error& error) {
     EXPECT_EQ(error.kind(), ErrorKind::Internal);
-    EXPECT_EQ(error.message(),
-              "randint range [0, 0) is outside what the legacy stream supports");
+    EXPECT_EQ(error.message(), "randint range [0, 0) is outside what the legacy stream supports");
   }
   EXPECT_THROW(rng.randint(4294967297ULL), Error);
 }

@@ -21,16 +21,15 @@ Matrix make_matrix(const std::vector<std::vector<double>>& rows) {
 
 // A column of decimals, a constant column, an integer column and a column whose range is two
 // units in the last place; expected values from scikit-learn's MinMaxScaler.
-const Matrix kData = make_matrix({{0.1, 5, 7, 1.0},
-                                  {0.2, 5, 3, 1.0 + 4.440892098500626e-16},
-                                  {0.3, 5, 11, 1.0}});
+const Matrix kData =
+    make_matrix({{0.1, 5, 7, 1.0}, {0.2, 5, 3, 1.0 + 4.440892098500626e-16}, {0.3, 5, 11, 1.0}});
 
 TEST(MinMax, MatchesScikitLearnMinMaxScaler) {
   const MinMaxScaling scaling = fit_minmax(kData);
   EXPECT_EQ(scaling.scale, (std::vector<double>{5.0, 1.0, 0.125, 1.0}));
   EXPECT_EQ(scaling.offset, (std::vector<double>{-0.5, -5.0, -0.375, -1.0}));
   const Matrix scaled = apply_minmax(scaling, kData);
-  EXPECT_EQ(scaled.values, (std::vector<double>{0.0, 0.0, 0.5, 0.0,  //
+  EXPECT_EQ(scaled.values, (std::vector<double>{0.0, 0.0, 0.5, 0.0,                    //
                                                 0.5, 0.0, 0.0, 4.440892098500626e-16,  //
                                                 1.0, 0.0, 1.0, 0.0}));
 }
@@ -45,7 +44,7 @@ TEST(MinMax, ConstantColumnMapsToZero) {
 TEST(MinMax, InverseGivesBackTheOriginalUnits) {
   const MinMaxScaling scaling = fit_minmax(kData);
   const Matrix back = invert_minmax(scaling, apply_minmax(scaling, kData));
-  EXPECT_EQ(back.values, (std::vector<double>{0.1, 5, 7, 1.0,  //
+  EXPECT_EQ(back.values, (std::vector<double>{0.1, 5, 7, 1.0,                 //
                                               0.2, 5, 3, 1.0000000000000004,  //
                                               0.3, 5, 11, 1.0}));
 }

@@ -67,8 +67,8 @@ TEST(SegmentCustomers, VipIsTheClusterWithTheHighestMeanTotal) {
 TEST(SegmentCustomers, CentresInOriginalUnitsAreTheClusterMeans) {
   const auto result = segment_customers(make_features(kShop), Options{});
   const auto vip = static_cast<std::size_t>(result.vip_cluster);
-  EXPECT_EQ(result.feature_names, (std::vector<std::string>{
-                                      "total_purchase_amount", "purchase_frequency",
+  EXPECT_EQ(result.feature_names,
+            (std::vector<std::string>{"total_purchase_amount", "purchase_frequency",
                                       "avg_transaction_value"}));
   EXPECT_NEAR(result.centers(vip, 0), 2750.0, 1e-9);
   EXPECT_NEAR(result.centers(vip, 1), 13.5, 1e-12);
@@ -96,8 +96,8 @@ TEST(SegmentCustomers, TiersFollowTheMeanTotalWithGivenNames) {
   Options options;
   options.k = 3;
   options.tier_names = {"Gold", "Silver", "Bronze"};
-  const std::vector<Customer> shop = {{10, 1},   {12, 1},   {11, 1},   {500, 5},  {520, 5},
-                                      {480, 4},  {5000, 20}, {5200, 21}, {4900, 19}};
+  const std::vector<Customer> shop = {{10, 1},  {12, 1},    {11, 1},    {500, 5},  {520, 5},
+                                      {480, 4}, {5000, 20}, {5200, 21}, {4900, 19}};
   const auto result = segment_customers(make_features(shop), options);
   for (std::size_t i = 0; i < shop.size(); ++i) {
     const std::string expected = i < 3 ? "Bronze" : i < 6 ? "Silver" : "Gold";
@@ -149,8 +149,7 @@ TEST(SegmentCustomers, RejectsASingleCustomer) {
 TEST(SegmentCustomers, RejectsFewerCustomersThanSegments) {
   Options options;
   options.k = 4;
-  EXPECT_EQ(error_message(make_features({{100, 2}, {50, 1}, {70, 1}}), options,
-                          ErrorKind::Input),
+  EXPECT_EQ(error_message(make_features({{100, 2}, {50, 1}, {70, 1}}), options, ErrorKind::Input),
             "cannot form 4 segments from 3 customers; k must not exceed the number of "
             "customers");
 }

@@ -46,8 +46,8 @@ TEST(Silhouette, MatchesScikitLearnOnTwoClusters) {
 }
 
 TEST(Silhouette, ARowAloneInItsClusterScoresZero) {
-  const Matrix data = make_matrix(
-      {{0.1, 0.2}, {0.15, 0.22}, {0.9, 0.8}, {0.88, 0.79}, {0.5, 0.5}, {0.1, 0.2}});
+  const Matrix data =
+      make_matrix({{0.1, 0.2}, {0.15, 0.22}, {0.9, 0.8}, {0.88, 0.79}, {0.5, 0.5}, {0.1, 0.2}});
   const auto result = silhouette(data, std::vector<std::int32_t>{0, 0, 1, 1, 2, 0}, {});
   ASSERT_TRUE(result.score);
   EXPECT_EQ(*result.score, 0.7801085660719863);

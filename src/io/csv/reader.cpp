@@ -342,7 +342,8 @@ void Reader::State::check_utf8(std::size_t limit) {
   const auto newlines = static_cast<std::uint64_t>(std::count(before.begin(), before.end(), '\n'));
   const std::size_t last_newline = before.rfind('\n');
   // A record starts its line (after a skipped BOM too, which columns do not count).
-  const std::uint64_t column = last_newline == std::string_view::npos ? bad + 1 : bad - last_newline;
+  const std::uint64_t column =
+      last_newline == std::string_view::npos ? bad + 1 : bad - last_newline;
   fault_at(Fault::InvalidUtf8, record_begin + bad, record_line + newlines, column);
 }
 
@@ -439,9 +440,10 @@ void Reader::State::commit(Batch& batch, std::size_t& count, std::string_view* o
       out[i] = unescape(batch.storage, out[i].data(), out[i].data() + out[i].size());
     }
   } else {
-    std::fill(out, out + (header_mode ? std::min<std::size_t>(field_count, batch.fields.size())
-                                      : columns),
-              std::string_view());
+    std::fill(
+        out,
+        out + (header_mode ? std::min<std::size_t>(field_count, batch.fields.size()) : columns),
+        std::string_view());
   }
   ++count;
   // fault_line, fault_column and fault_byte stay for a header error message.
@@ -559,8 +561,7 @@ void Reader::State::parse(Batch& batch, std::size_t& count) {
   };
   const auto end_record = [&](std::size_t raw_end, std::size_t next) SALESPIPE_CSV_INLINE {
     // Discarding implies a fault, and the header has room for more than `columns` fields.
-    if (nf == columns && fault == Fault::None && !scan.seen_high() && escaped.empty())
-        [[likely]] {
+    if (nf == columns && fault == Fault::None && !scan.seen_high() && escaped.empty()) [[likely]] {
       batch.line[count] = record_line;
       batch.status[count] = RecordStatus::Ok;
       batch.fault[count] = Fault::None;
@@ -862,8 +863,8 @@ void Reader::State::throw_header_error(const Batch& batch) {
         message =
             "carriage return without a line feed in the header (line ends must be LF or CRLF)";
       } else {
-        message = fmt::format("not a text CSV file (control byte 0x{:02X} in the header)",
-                              fault_byte);
+        message =
+            fmt::format("not a text CSV file (control byte 0x{:02X} in the header)", fault_byte);
       }
       break;
     case Fault::InvalidUtf8:

@@ -17,7 +17,8 @@ struct ReaderOptions {
   /// record the reader has to keep whole (at most columns × max_field_bytes, quotes included).
   std::size_t block_bytes = 8u << 20;
   /// A longer field makes its record FieldTooLong; the reader then skips to the next record
-  /// without buffering the rest. Measured on the value (quotes removed, doubled quotes counted once).
+  /// without buffering the rest. Measured on the value (quotes removed, doubled quotes counted
+  /// once).
   std::size_t max_field_bytes = 1u << 20;
   /// Most records one batch holds. A batch small enough to stay in cache is faster to fill and
   /// to consume than one that holds a whole block.

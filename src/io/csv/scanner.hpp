@@ -47,8 +47,8 @@ inline ChunkMasks classify_chunk(const char* p, char delimiter) noexcept {
 #else
   for (unsigned i = 0; i < 64; ++i) {
     const auto byte = static_cast<unsigned char>(p[i]);
-    const bool special = (byte < 0x20 && byte != '\t') || byte == 0x7F || byte == '"' ||
-                         p[i] == delimiter;
+    const bool special =
+        (byte < 0x20 && byte != '\t') || byte == 0x7F || byte == '"' || p[i] == delimiter;
     masks.special |= std::uint64_t{special} << i;
     masks.high |= std::uint64_t{byte >= 0x80} << i;
   }

@@ -24,8 +24,8 @@ double pairwise_sum(const double* values, std::size_t count) noexcept {
         lane[j] += values[i + j];
       }
     }
-    double sum = ((lane[0] + lane[1]) + (lane[2] + lane[3])) +
-                 ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+    double sum =
+        ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
     for (; i < count; ++i) {
       sum += values[i];
     }
@@ -52,12 +52,12 @@ double einsum_squared_norm(const double* row, std::size_t dims) noexcept {
   // numpy's SIMD loop takes four two-value vectors per step and adds them to the running
   // vector starting from the last one.
   for (; dims - i >= 8; i += 8) {
-    lane0 = (((lane0 + row[i + 6] * row[i + 6]) + row[i + 4] * row[i + 4]) +
-             row[i + 2] * row[i + 2]) +
-            row[i] * row[i];
-    lane1 = (((lane1 + row[i + 7] * row[i + 7]) + row[i + 5] * row[i + 5]) +
-             row[i + 3] * row[i + 3]) +
-            row[i + 1] * row[i + 1];
+    lane0 =
+        (((lane0 + row[i + 6] * row[i + 6]) + row[i + 4] * row[i + 4]) + row[i + 2] * row[i + 2]) +
+        row[i] * row[i];
+    lane1 =
+        (((lane1 + row[i + 7] * row[i + 7]) + row[i + 5] * row[i + 5]) + row[i + 3] * row[i + 3]) +
+        row[i + 1] * row[i + 1];
   }
   for (; i < dims; i += 2) {
     lane0 += row[i] * row[i];
@@ -206,8 +206,7 @@ class ArgSelect {
 
 }  // namespace
 
-std::vector<std::size_t> numpy_argpartition_top(std::span<const double> values,
-                                                std::size_t count) {
+std::vector<std::size_t> numpy_argpartition_top(std::span<const double> values, std::size_t count) {
   std::vector<std::size_t> index(values.size());
   for (std::size_t i = 0; i < index.size(); ++i) {
     index[i] = i;

@@ -49,8 +49,7 @@ inline double sklearn_squared_distance(const double* a, const double* b,
 /// np.argpartition(values, -count)[:-count-1:-1]: the positions of `count` largest values, in
 /// the order numpy's introselect leaves them (which among equal values depends on that order).
 /// count must be in [1, values.size()].
-std::vector<std::size_t> numpy_argpartition_top(std::span<const double> values,
-                                                std::size_t count);
+std::vector<std::size_t> numpy_argpartition_top(std::span<const double> values, std::size_t count);
 
 /// scikit-learn's _relocate_empty_clusters_dense with unit weights, between the M-step sums
 /// and the averaging: every cluster whose weight is 0 takes, in cluster order, one of the rows

@@ -39,7 +39,8 @@ ReadResult oracle(const std::string& in, const ReaderOptions& options,
   const char delim = options.delimiter;
   const std::size_t bom = in.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
   const auto line_of = [&](std::size_t pos) -> std::uint64_t {
-    return 1 + static_cast<std::uint64_t>(std::count(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
+    return 1 + static_cast<std::uint64_t>(
+                   std::count(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
   };
   const auto column_of = [&](std::size_t pos) -> std::uint64_t {
     const std::size_t newline = pos == 0 ? std::string::npos : in.rfind('\n', pos - 1);
@@ -221,7 +222,8 @@ ReadResult oracle(const std::string& in, const ReaderOptions& options,
     row.fault = fault;
     row.field_count = static_cast<std::uint32_t>(fields.size());
     row.raw = raw;
-    row.fault_column = fault == Fault::None ? 0 : static_cast<std::uint32_t>(fault_pos - record + 1);
+    row.fault_column =
+        fault == Fault::None ? 0 : static_cast<std::uint32_t>(fault_pos - record + 1);
     if (fault == Fault::None) {
       row.fields = fields;
     }
@@ -282,8 +284,8 @@ class Generator {
 
  private:
   std::string plain() {
-    static const char* const kPieces[] = {"a",   "b7",  "xyz", "12.5", " ",  "\t",
-                                          "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80"};
+    static const char* const kPieces[] = {
+        "a", "b7", "xyz", "12.5", " ", "\t", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80"};
     std::string out;
     const int pieces = between(0, 3);
     for (int i = 0; i < pieces; ++i) {
@@ -294,7 +296,7 @@ class Generator {
 
   std::string noise(char delimiter) {
     static const char* const kNoise[] = {"\"", "\x01", "\x7F", "\xFF", "\xC3",
-                                         "\r", "\r\n", "\n", "\"\""};
+                                         "\r", "\r\n", "\n",   "\"\""};
     const int pick = between(0, 10);
     if (pick == 10) {
       return std::string(1, delimiter);
@@ -336,8 +338,8 @@ class Generator {
   }
 
   std::string soup(char delimiter) {
-    static const char kBytes[] = {'a', 'b', ' ', '"', '\n', '\r', '\t', '\x01', '\x7F',
-                                  '\xC3', '\xA9', '\xFF', '\xE2', '\x82', '\xAC', '\0'};
+    static const char kBytes[] = {'a',    'b',    ' ',    '"',    '\n',   '\r',   '\t',   '\x01',
+                                  '\x7F', '\xC3', '\xA9', '\xFF', '\xE2', '\x82', '\xAC', '\0'};
     std::string out;
     const int size = between(0, 120);
     for (int i = 0; i < size; ++i) {
@@ -365,14 +367,15 @@ TEST(CsvReaderProperty, AnyBlockSizeGivesTheOracleAnswer) {
       bad_rows += row.fault == Fault::None ? 0 : 1;
     }
     // Block sizes, and records per batch: a batch may end in the middle of a block.
-    static constexpr std::size_t kWays[][2] = {{1, 16384}, {2, 16384}, {3, 1},   {7, 16384},
-                                               {64, 2},    {65, 16384}, {1 << 16, 1}, {1 << 16, 16384}};
+    static constexpr std::size_t kWays[][2] = {{1, 16384},   {2, 16384},      {3, 1},
+                                               {7, 16384},   {64, 2},         {65, 16384},
+                                               {1 << 16, 1}, {1 << 16, 16384}};
     for (const auto& way : kWays) {
       ReaderOptions variant = with_block(way[0], options);
       variant.batch_records = way[1];
       const ReadResult got = read_bytes(input, variant);
-      ASSERT_EQ(got, expected) << "round " << round << ", block " << way[0] << ", batch "
-                               << way[1] << ", delimiter " << static_cast<int>(options.delimiter)
+      ASSERT_EQ(got, expected) << "round " << round << ", block " << way[0] << ", batch " << way[1]
+                               << ", delimiter " << static_cast<int>(options.delimiter)
                                << ", max field " << options.max_field_bytes << ", input \""
                                << test::escaped(input) << '"';
     }

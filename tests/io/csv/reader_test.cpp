@@ -75,18 +75,17 @@ TEST(CsvReader, DoubledQuoteBecomesOneQuote) {
 
 TEST(CsvReader, QuotedFieldMayContainLineBreaksAndLinesStayPhysical) {
   const ReadResult result = read_every_way("a,b\n\"one\ntwo\",x\n\"three\r\nfour\",y\nz,w\n");
-  EXPECT_EQ(result.rows,
-            (std::vector<Row>{ok_row(2, "\"one\ntwo\",x", {"one\ntwo", "x"}),
-                              ok_row(4, "\"three\r\nfour\",y", {"three\r\nfour", "y"}),
-                              ok_row(6, "z,w", {"z", "w"})}));
+  EXPECT_EQ(result.rows, (std::vector<Row>{ok_row(2, "\"one\ntwo\",x", {"one\ntwo", "x"}),
+                                           ok_row(4, "\"three\r\nfour\",y", {"three\r\nfour", "y"}),
+                                           ok_row(6, "z,w", {"z", "w"})}));
 }
 
 TEST(CsvReader, CrlfLineEndsAreNotPartOfValues) {
   const ReadResult result = read_every_way("a,b\r\n1,2\r\n\"3\",\"4\"\r\n5,\r\n");
   EXPECT_EQ(result.header, (Fields{"a", "b"}));
-  EXPECT_EQ(result.rows, (std::vector<Row>{ok_row(2, "1,2", {"1", "2"}),
-                                           ok_row(3, "\"3\",\"4\"", {"3", "4"}),
-                                           ok_row(4, "5,", {"5", ""})}));
+  EXPECT_EQ(result.rows,
+            (std::vector<Row>{ok_row(2, "1,2", {"1", "2"}), ok_row(3, "\"3\",\"4\"", {"3", "4"}),
+                              ok_row(4, "5,", {"5", ""})}));
 }
 
 TEST(CsvReader, FinalRecordNeedsNoLineEnd) {
@@ -147,16 +146,18 @@ TEST(CsvReader, QuoteOpensOnlyAtTheFirstByteOfAField) {
 }
 
 TEST(CsvReader, TabAndValidUtf8AreAccepted) {
-  const ReadResult result =
-      read_every_way("a,b\ncaf\xC3\xA9\t\xE2\x82\xAC" "12,\xF0\x9F\x98\x80\n");
-  EXPECT_EQ(result.rows[0].fields, (Fields{"caf\xC3\xA9\t\xE2\x82\xAC" "12", "\xF0\x9F\x98\x80"}));
+  const ReadResult result = read_every_way(
+      "a,b\ncaf\xC3\xA9\t\xE2\x82\xAC"
+      "12,\xF0\x9F\x98\x80\n");
+  EXPECT_EQ(result.rows[0].fields, (Fields{"caf\xC3\xA9\t\xE2\x82\xAC"
+                                           "12",
+                                           "\xF0\x9F\x98\x80"}));
 }
 
 TEST(CsvReader, OtherDelimiters) {
   ReaderOptions semicolon;
   semicolon.delimiter = ';';
-  EXPECT_EQ(read_every_way("a;b\n\"1;2\";3,4\n", semicolon).rows[0].fields,
-            (Fields{"1;2", "3,4"}));
+  EXPECT_EQ(read_every_way("a;b\n\"1;2\";3,4\n", semicolon).rows[0].fields, (Fields{"1;2", "3,4"}));
   ReaderOptions tab;
   tab.delimiter = '\t';
   EXPECT_EQ(read_every_way("a\tb\n1\t\"x\ty\"\n", tab).rows[0].fields, (Fields{"1", "x\ty"}));
@@ -176,6 +177,42 @@ TEST(CsvReader, LongRecordOverManyBlocksIsAssembledWhole) {
   ASSERT_EQ(result.rows.size(), 2u);
   EXPECT_EQ(result.rows[0].fields, (Fields{value, value}));
   EXPECT_EQ(result.rows[1].line, 3u);
+}
+
+TEST(CsvReader, BatchHoldsAtMostBatchRecords) {
+  std::string input = "a,b\n";
+  for (int i = 0; i < 100; ++i) {
+    input += std::to_string(i) + ",x\n";
+  }
+  ReaderOptions options;
+  options.batch_records = 7;
+  Reader reader = Reader::from_bytes(input, "in.csv", options);
+  Batch batch;
+  std::vector<std::size_t> sizes;
+  std::uint64_t expected_line = 2;
+  while (reader.next_batch(batch)) {
+    sizes.push_back(batch.size());
+    for (std::size_t r = 0; r < batch.size(); ++r) {
+      EXPECT_EQ(batch.line[r], expected_line);
+      EXPECT_EQ(batch.field(r, 0), std::to_string(expected_line - 2));
+      ++expected_line;
+    }
+  }
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 2}));
+  EXPECT_FALSE(reader.next_batch(batch)) << "the end stays the end";
+  EXPECT_EQ(batch.size(), 0u);
+}
+
+TEST(CsvReader, ReusedBatchIsRefilledExactly) {
+  Reader reader = Reader::from_bytes("a,b\n1,2\nbad\n3,4\n", "in.csv", with_block(4));
+  Batch batch;
+  std::size_t records = 0;
+  while (reader.next_batch(batch)) {
+    EXPECT_EQ(batch.fields.size(), batch.size() * 2);
+    EXPECT_EQ(batch.raw.size(), batch.size());
+    records += batch.size();
+  }
+  EXPECT_EQ(records, 3u);
 }
 
 // --- Bad records ----------------------------------------------------------------------------
@@ -220,8 +257,8 @@ TEST(CsvReader, ControlByteIsBadEncoding) {
 
 TEST(CsvReader, NulByteInARecordIsBadEncoding) {
   const ReadResult result = read_every_way(std::string("a,b\n1,\0\n", 8));
-  EXPECT_EQ(result.rows, (std::vector<Row>{bad_row(2, Fault::ControlByte, 2,
-                                                   std::string("1,\0", 3), 3)}));
+  EXPECT_EQ(result.rows,
+            (std::vector<Row>{bad_row(2, Fault::ControlByte, 2, std::string("1,\0", 3), 3)}));
 }
 
 TEST(CsvReader, EarliestFaultOfARecordIsReported) {
@@ -236,14 +273,13 @@ TEST(CsvReader, EarliestFaultOfARecordIsReported) {
 TEST(CsvReader, FieldTooLongResynchronisesAtTheNextRecord) {
   ReaderOptions options;
   options.max_field_bytes = 3;
-  EXPECT_EQ(read_every_way("a,b\n1,abcd\n\"x\ny\",\"long\nvalue, with \"\"quotes\"\"\"\nok,1\n",
-                           options)
-                .rows,
-            (std::vector<Row>{
-                bad_row(2, Fault::FieldTooLong, 2, "1,abcd", 3),
-                bad_row(3, Fault::FieldTooLong, 2,
-                        "\"x\ny\",\"long\nvalue, with \"\"quotes\"\"\"", 7),
-                ok_row(6, "ok,1", {"ok", "1"})}));
+  EXPECT_EQ(
+      read_every_way("a,b\n1,abcd\n\"x\ny\",\"long\nvalue, with \"\"quotes\"\"\"\nok,1\n", options)
+          .rows,
+      (std::vector<Row>{
+          bad_row(2, Fault::FieldTooLong, 2, "1,abcd", 3),
+          bad_row(3, Fault::FieldTooLong, 2, "\"x\ny\",\"long\nvalue, with \"\"quotes\"\"\"", 7),
+          ok_row(6, "ok,1", {"ok", "1"})}));
 }
 
 TEST(CsvReader, SkippedRecordKeepsOnlyTheStartOfItsRawBytes) {
@@ -275,9 +311,8 @@ TEST(CsvReader, RecordWithEndlessFieldsIsSkippedNotBuffered) {
 TEST(CsvReader, DescribesFaultsForRejectMessages) {
   ReaderOptions options;
   options.max_field_bytes = 4;
-  Reader reader =
-      Reader::from_bytes("a,b\n1\n1,2,3\n\"a\"b,c\nx\x01,1\n\xFF,1\nabcde,1\nok,1\n", "in.csv",
-                         options);
+  Reader reader = Reader::from_bytes("a,b\n1\n1,2,3\n\"a\"b,c\nx\x01,1\n\xFF,1\nabcde,1\nok,1\n",
+                                     "in.csv", options);
   Batch batch;
   std::vector<std::string> messages;
   while (reader.next_batch(batch)) {
@@ -285,12 +320,11 @@ TEST(CsvReader, DescribesFaultsForRejectMessages) {
       messages.push_back(describe_fault(batch, r));
     }
   }
-  EXPECT_EQ(messages,
-            (std::vector<std::string>{
-                "expected 2 fields, found 1", "expected 2 fields, found 3",
-                "text after a closing quote at byte 4", "control byte 0x01 at byte 2",
-                "invalid UTF-8 at byte 1",
-                "the field starting at byte 1 is longer than the field size limit", ""}));
+  EXPECT_EQ(messages, (std::vector<std::string>{
+                          "expected 2 fields, found 1", "expected 2 fields, found 3",
+                          "text after a closing quote at byte 4", "control byte 0x01 at byte 2",
+                          "invalid UTF-8 at byte 1",
+                          "the field starting at byte 1 is longer than the field size limit", ""}));
 }
 
 TEST(CsvReader, StatusNamesAreRejectReasonCodes) {
@@ -344,7 +378,8 @@ TEST(CsvReader, OldMacLineEndsAreFatal) {
 }
 
 TEST(CsvReader, MalformedHeaderFieldsAreFatal) {
-  EXPECT_EQ(error_of("\"id\"x,name\n"), "in.csv:1:5: text after the closing quote of a header field");
+  EXPECT_EQ(error_of("\"id\"x,name\n"),
+            "in.csv:1:5: text after the closing quote of a header field");
   ReaderOptions options;
   options.max_field_bytes = 4;
   EXPECT_EQ(error_of("id,\"names\"\n1,2\n", options),
@@ -353,7 +388,8 @@ TEST(CsvReader, MalformedHeaderFieldsAreFatal) {
   for (int i = 0; i < 65536; ++i) {
     wide += ",c";
   }
-  EXPECT_EQ(read_bytes(wide + "\n").error, "in.csv:1:131072: more than 65536 columns in the header");
+  EXPECT_EQ(read_bytes(wide + "\n").error,
+            "in.csv:1:131072: more than 65536 columns in the header");
 }
 
 TEST(CsvReader, BadOptionsAreUsageErrors) {
@@ -373,6 +409,9 @@ TEST(CsvReader, BadOptionsAreUsageErrors) {
   ReaderOptions zero_field;
   zero_field.max_field_bytes = 0;
   EXPECT_THROW(zero_field.validate(), Error);
+  ReaderOptions zero_batch;
+  zero_batch.batch_records = 0;
+  EXPECT_THROW(zero_batch.validate(), Error);
 }
 
 // --- Files ----------------------------------------------------------------------------------
@@ -428,13 +467,13 @@ TEST(CsvReaderFile, QuotedFileWithBomAndCrlf) {
   const ReadResult result = read_file(path);
   EXPECT_EQ(result.error, "");
   EXPECT_EQ(result.header, (Fields{"sale_id", "Product ID", "note"}));
-  EXPECT_EQ(result.rows, (std::vector<Row>{
-                             ok_row(2, "1,P101,\"plain\"", {"1", "P101", "plain"}),
-                             ok_row(3, "2,P102,\"has, comma\"", {"2", "P102", "has, comma"}),
-                             ok_row(4, "3,P103,\"say \"\"hi\"\"\"", {"3", "P103", "say \"hi\""}),
-                             ok_row(5, "4,P104,\"two\r\nlines\"", {"4", "P104", "two\r\nlines"}),
-                             ok_row(7, "5,P105,\"lf\nonly\"", {"5", "P105", "lf\nonly"}),
-                             ok_row(9, "6,P106,", {"6", "P106", ""})}));
+  EXPECT_EQ(result.rows,
+            (std::vector<Row>{ok_row(2, "1,P101,\"plain\"", {"1", "P101", "plain"}),
+                              ok_row(3, "2,P102,\"has, comma\"", {"2", "P102", "has, comma"}),
+                              ok_row(4, "3,P103,\"say \"\"hi\"\"\"", {"3", "P103", "say \"hi\""}),
+                              ok_row(5, "4,P104,\"two\r\nlines\"", {"4", "P104", "two\r\nlines"}),
+                              ok_row(7, "5,P105,\"lf\nonly\"", {"5", "P105", "lf\nonly"}),
+                              ok_row(9, "6,P106,", {"6", "P106", ""})}));
   EXPECT_EQ(read_file(path, with_block(5)), result);
 }
 
@@ -446,7 +485,10 @@ TEST(CsvReaderFile, EveryBadRowShapeIsReportedAndGoodRowsSurvive) {
                               ok_row(3, "2,ok,1.00", {"2", "ok", "1.00"}),
                               bad_row(4, Fault::TooManyFields, 4, "3,too,many,fields", 11),
                               ok_row(5, "4,ok,2.00", {"4", "ok", "2.00"}),
-                              bad_row(6, Fault::ControlByte, 3, "5,ctrl\x01" "byte,3.00", 7),
+                              bad_row(6, Fault::ControlByte, 3,
+                                      "5,ctrl\x01"
+                                      "byte,3.00",
+                                      7),
                               bad_row(7, Fault::InvalidUtf8, 3, "6,caf\xE9,4.00", 6),
                               bad_row(8, Fault::TextAfterQuote, 3, "7,\"quoted\"tail,5.00", 11),
                               ok_row(9, "8,ab\"c,6.00", {"8", "ab\"c", "6.00"})}));
@@ -470,8 +512,8 @@ TEST(CsvReaderFile, SeedSalesFileReadsWhole) {
   const auto path = testing::seed_dir() / "sale_price.csv";
   const ReadResult result = read_file(path);
   EXPECT_EQ(result.error, "");
-  EXPECT_EQ(result.header, (Fields{"sale_id", "product_id", "customer_id", "sale_price",
-                                   "quantity", "sale_date"}));
+  EXPECT_EQ(result.header, (Fields{"sale_id", "product_id", "customer_id", "sale_price", "quantity",
+                                   "sale_date"}));
   ASSERT_EQ(result.rows.size(), 1000u);
   EXPECT_EQ(result.rows.front().line, 2u);
   EXPECT_EQ(result.rows.back().line, 1001u);

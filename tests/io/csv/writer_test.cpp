@@ -36,7 +36,10 @@ TEST(CsvWriter, ValuesThatNeedQuotesGetThem) {
   EXPECT_EQ(field(" lead"), "\" lead\"");
   EXPECT_EQ(field("trail "), "\"trail \"");
   EXPECT_EQ(field("\ttab"), "\"\ttab\"");
-  EXPECT_EQ(field("\xEF\xBB\xBF" "bom"), "\"\xEF\xBB\xBF" "bom\"");
+  EXPECT_EQ(field("\xEF\xBB\xBF"
+                  "bom"),
+            "\"\xEF\xBB\xBF"
+            "bom\"");
 }
 
 TEST(CsvWriter, RowOfOneEmptyFieldIsNotABlankLine) {
@@ -49,10 +52,29 @@ TEST(CsvWriter, RowOfOneEmptyFieldIsNotABlankLine) {
 }
 
 TEST(CsvWriter, TrickyValuesRoundTripThroughTheReader) {
-  const std::vector<std::string> values = {
-      "",     "plain", "a,b",     "\"",   "\"\"",        "say \"hi\"", "x\ny",  "x\r\ny",
-      "\r",   "\n",    " spaced ", "\t",  "caf\xC3\xA9", "\xE2\x82\xAC" "5", "ab\"c", "\"ab\"c",
-      ",",    ",,\"", "end\"",    "=1+2", "-5",          "\"\n\""};
+  const std::vector<std::string> values = {"",
+                                           "plain",
+                                           "a,b",
+                                           "\"",
+                                           "\"\"",
+                                           "say \"hi\"",
+                                           "x\ny",
+                                           "x\r\ny",
+                                           "\r",
+                                           "\n",
+                                           " spaced ",
+                                           "\t",
+                                           "caf\xC3\xA9",
+                                           "\xE2\x82\xAC"
+                                           "5",
+                                           "ab\"c",
+                                           "\"ab\"c",
+                                           ",",
+                                           ",,\"",
+                                           "end\"",
+                                           "=1+2",
+                                           "-5",
+                                           "\"\n\""};
   testing::TempDir dir;
   const auto path = dir / "out.csv";
   Writer writer = Writer::open(path);
@@ -107,8 +129,8 @@ TEST(CsvWriter, UnwritablePathIsAnOutputError) {
     FAIL() << "no error";
   } catch (const Error& error) {
     EXPECT_EQ(error.kind(), ErrorKind::Output);
-    EXPECT_EQ(error.what(),
-              (dir / "no" / "such" / "folder.csv").string() + ": cannot write: No such file or directory");
+    EXPECT_EQ(error.what(), (dir / "no" / "such" / "folder.csv").string() +
+                                ": cannot write: No such file or directory");
   }
   try {
     Writer::open(dir.path());

@@ -2,6 +2,7 @@
 // with windows of many sizes (so windows split elements, strings, escapes and numbers anywhere);
 // and damaged files, which must fail or succeed the same way whatever the window.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <random>
@@ -275,11 +276,10 @@ std::string outcome(const std::string& text, std::size_t window) {
     const auto result = testing::read_bytes(text, testing::fields(kWanted, window));
     std::string summary = "ok";
     for (const auto& record : result.records) {
-      summary += "|" + std::to_string(record.line) + ":" +
-                 std::to_string(static_cast<int>(record.status)) + ":" + record.raw + ":" +
-                 record.detail;
+      summary += fmt::format("|{}:{}:{}:{}", record.line, static_cast<int>(record.status),
+                             record.raw, record.detail);
       for (const auto& value : record.values) {
-        summary += ":" + std::to_string(static_cast<int>(value.kind)) + "=" + value.text;
+        summary += fmt::format(":{}={}", static_cast<int>(value.kind), value.text);
       }
     }
     return summary;

@@ -202,7 +202,8 @@ TEST(JsonReader, EscapedStringsStayValidAcrossTheWholeBatch) {
   // Unescaped strings live in the reader's own storage, not in the parser's per-record buffer.
   std::string input = "[";
   for (int i = 0; i < 200; ++i) {
-    input += (i ? "," : "") + std::string(R"({"a": "\u00e9)") + std::to_string(i) + "\"}";
+    input += i ? "," : "";
+    input += R"({"a": "\u00e9)" + std::to_string(i) + "\"}";
   }
   input += "]";
   const ReadResult result = read_bytes(input, fields({"a"}));
@@ -636,7 +637,8 @@ TEST(JsonReader, AWindowSmallerThanOneElementStillReadsEveryRecord) {
 TEST(JsonReader, BatchesHoldAboutOneWindowOfElements) {
   std::string input = "[";
   for (int i = 0; i < 1000; ++i) {
-    input += (i ? ",\n" : "\n") + std::string(R"({"a": )") + std::to_string(i % 10) + "}";
+    input += i ? ",\n" : "\n";
+    input += R"({"a": )" + std::to_string(i % 10) + "}";
   }
   input += "\n]\n";
   const ReadResult result = read_bytes(input, fields({"a"}, 1000));
@@ -648,7 +650,8 @@ TEST(JsonReader, BatchesHoldAboutOneWindowOfElements) {
 TEST(JsonReader, ReportsProgressInBytes) {
   std::string input = "[";
   for (int i = 0; i < 100; ++i) {
-    input += (i ? "," : "") + std::string(R"({"a": 1})");
+    input += i ? "," : "";
+    input += R"({"a": 1})";
   }
   input += "]";
   Reader reader = Reader::open_bytes(input, "f.json", fields({"a"}, 100));
