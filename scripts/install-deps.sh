@@ -14,13 +14,13 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # reference scripts re-checked in CI (pandas, scikit-learn)
   python3 python3-pandas python3-sklearn
-  # output checks: unzip for XLSX read-back
-  unzip
+  # output checks: unzip for XLSX read-back; the HTML report in headless Chromium (DESIGN 12)
+  unzip chromium nodejs
 )
 
 if [ "${1:-}" = "--extra" ]; then
   # Only for `make bench` and visual checks, not for `make test`.
-  packages+=(time hyperfine valgrind chromium nodejs npm clang libclang-rt-14-dev)
+  packages+=(time hyperfine valgrind clang libclang-rt-14-dev poppler-utils)
 fi
 
 missing=()
@@ -30,14 +30,23 @@ for p in "${packages[@]}"; do
   fi
 done
 
+# npm comes with some builds of nodejs; Debian's own npm package only where it does not.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+else
+  echo "install-deps: installing ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-sudo_cmd=()
-[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# playwright-core drives Debian's chromium in the browser check (never its own browser download).
+here=$(cd "$(dirname "$0")/.." && pwd)
+if [ -f "$here/tools/browser/package.json" ] && [ ! -d "$here/tools/browser/node_modules/playwright-core" ]; then
+  echo "install-deps: npm install in tools/browser"
+  npm install --prefix "$here/tools/browser" --no-audit --no-fund --silent
+fi

@@ -49,6 +49,9 @@ std::string etl_summary(const pipeline::EtlOptions& options, const pipeline::Etl
   if (c.sales_excluded_no_review > 0) {
     out += fmt::format(", {} excluded without review", c.sales_excluded_no_review);
   }
+  if (c.sales_blank_lines > 0) {
+    out += fmt::format(" ({} blank lines skipped)", c.sales_blank_lines);
+  }
   out += '\n';
   append_reasons(out, result.sales_quality.by_reason, result.transform.duplicate_sale_ids);
   if (result.sales_quality.quantity_defaulted > 0) {

@@ -13,9 +13,11 @@ namespace salespipe::io::csv {
 /// How to read a CSV file. Plain data with defaults; Reader::open() calls validate().
 struct ReaderOptions {
   char delimiter = ',';
-  /// Bytes read from the file at a time. Memory stays bounded by a few blocks plus the longest
-  /// record the reader has to keep whole (at most columns × max_field_bytes, quotes included).
-  std::size_t block_bytes = 8u << 20;
+  /// Bytes read from the file at a time. Memory stays bounded by about two blocks, the batch
+  /// (batch_records records) and the longest record the reader keeps whole: an Ok record, so at
+  /// most columns fields of max_field_bytes (twice that in raw bytes if every byte is a doubled
+  /// quote). Records with a longer field or too many fields are skipped, not kept.
+  std::size_t block_bytes = 1u << 20;
   /// A longer field makes its record FieldTooLong; the reader then skips to the next record
   /// without buffering the rest. Measured on the value (quotes removed, doubled quotes counted
   /// once).
@@ -120,6 +122,8 @@ std::string describe_fault(const Batch& batch, std::size_t record);
 /// - A UTF-8 BOM at the start is skipped and does not count in byte columns.
 /// - When a record has several faults, the one that starts first in the record is reported.
 /// - Column numbers in error messages are 1-based byte columns within the physical line.
+/// - Leading blank lines before the header are skipped too; a header with a CR that is not
+///   followed by LF (old Mac line ends) is fatal.
 class Reader {
  public:
   /// Opens the file and reads the header. Throws Error{Input} with file:line:col for: an
@@ -143,9 +147,10 @@ class Reader {
   /// 1-based physical line of the header (1 unless blank lines come first).
   std::uint64_t header_line() const noexcept;
 
-  /// Fills batch with the next records (clearing it first); false at end of input. Views in the
-  /// batch stay valid until the next call. Throws Error{Input, file:line:col} for an unterminated
-  /// quote at end of file (the position of the opening quote) and Error{Input} for a read error.
+  /// Fills batch with the next records (clearing it first, at most batch_records of them); false
+  /// at end of input. Views in the batch stay valid until the next call. Throws Error{Input,
+  /// file:line:col} for an unterminated quote at end of file (the position of the opening quote)
+  /// and Error{Input} for a read error; the batch is then empty and the reader is done.
   bool next_batch(Batch& batch);
 
   /// Bytes read from the file so far (for progress bars).

@@ -54,7 +54,7 @@ ReadResult oracle(const std::string& in, const ReaderOptions& options,
     return out;
   };
   if (n == 0) {
-    out.error = name + ": empty file";
+    out.error = name + ":1:1: empty file";
     return out;
   }
   bool have_header = false;
@@ -231,7 +231,7 @@ ReadResult oracle(const std::string& in, const ReaderOptions& options,
   }
   if (!have_header) {
     out = ReadResult{};
-    out.error = name + ": empty file";
+    out.error = name + ":1:1: empty file";
   }
   return out;
 }

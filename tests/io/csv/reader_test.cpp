@@ -355,9 +355,9 @@ TEST(CsvReader, UnterminatedQuoteInsideSkippedRecordIsStillFatal) {
 }
 
 TEST(CsvReader, EmptyInputIsFatal) {
-  EXPECT_EQ(error_of(""), "in.csv: empty file");
-  EXPECT_EQ(error_of("\xEF\xBB\xBF"), "in.csv: empty file");
-  EXPECT_EQ(error_of("\n\r\n\n"), "in.csv: empty file");
+  EXPECT_EQ(error_of(""), "in.csv:1:1: empty file");
+  EXPECT_EQ(error_of("\xEF\xBB\xBF"), "in.csv:1:1: empty file");
+  EXPECT_EQ(error_of("\n\r\n\n"), "in.csv:1:1: empty file");
 }
 
 TEST(CsvReader, HeaderThatIsNotTextIsFatal) {
@@ -439,7 +439,7 @@ TEST(CsvReaderFile, DirectoryIsFatal) {
 
 TEST(CsvReaderFile, EmptyFileIsFatal) {
   const auto path = testing::test_data("csv/empty.csv");
-  EXPECT_EQ(open_error(path), path.string() + ": empty file");
+  EXPECT_EQ(open_error(path), path.string() + ":1:1: empty file");
 }
 
 TEST(CsvReaderFile, BinaryFileIsNotText) {
