@@ -1,15 +1,17 @@
 // Throughput of the JSON feedback reader on generated files of about 200 MB: a pretty-printed
 // array laid out like the lab's customer_feedback.json, the same records minified, and as NDJSON.
-// The files are written to the temp folder before the benchmarks run and removed after.
+// The files are written to the temp folder on first use and removed when the program ends.
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
 
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
-#include <utility>
+#include <string_view>
 #include <vector>
 
 #include "io/json/reader.hpp"
@@ -33,24 +35,28 @@ std::string record(std::mt19937& random, Layout layout) {
   const auto pick = [&](std::size_t n) {
     return std::uniform_int_distribution<std::size_t>(0, n - 1)(random);
   };
-  const std::string customer = "C_" + std::to_string(1 + pick(20000));
-  const std::string product = "P" + std::to_string(100 + pick(500));
-  const std::string comment = pick(10) == 0 ? R"(, "comment": "tr\u00e8s bien, \"5 stars\"")" : "";
+  const std::size_t customer = 1 + pick(20000);
+  const std::size_t product = 100 + pick(500);
+  const std::string_view comment =
+      pick(10) == 0 ? R"(, "comment": "tr\u00e8s bien, \"5 stars\"")" : "";
   const std::string& score = kScores[pick(kScores.size())];
   const std::string& date = kDates[pick(kDates.size())];
   if (layout == Layout::Pretty) {
-    return "  {\n    \"customer_id\": \"" + customer + "\",\n    \"product_id\": \"" + product +
-           "\",\n    \"sentiment_score\": " + score + ",\n    \"review_date\": \"" + date +
-           "\"" + comment + "\n  }";
+    return fmt::format(
+        "  {{\n    \"customer_id\": \"C_{}\",\n    \"product_id\": \"P{}\",\n"
+        "    \"sentiment_score\": {},\n    \"review_date\": \"{}\"{}\n  }}",
+        customer, product, score, date, comment);
   }
-  return "{\"customer_id\":\"" + customer + "\",\"product_id\":\"" + product +
-         "\",\"sentiment_score\":" + score + ",\"review_date\":\"" + date + "\"" + comment + "}";
+  return fmt::format(
+      "{{\"customer_id\":\"C_{}\",\"product_id\":\"P{}\",\"sentiment_score\":{},"
+      "\"review_date\":\"{}\"{}}}",
+      customer, product, score, date, comment);
 }
 
 fs::path write_file(Layout layout) {
   static const char* const kNames[] = {"pretty.json", "minified.json", "records.ndjson"};
   const fs::path path = fs::temp_directory_path() /
-                        ("salespipe-json-bench-" + std::string(kNames[static_cast<int>(layout)]));
+                        fmt::format("salespipe-json-bench-{}", kNames[static_cast<int>(layout)]);
   std::mt19937 random(42);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   std::string chunk;
@@ -75,7 +81,33 @@ fs::path write_file(Layout layout) {
   return path;
 }
 
-void read_file(benchmark::State& state, const fs::path& path) {
+/// The three generated files, written once on first use and removed when the program ends.
+class BenchFiles {
+ public:
+  BenchFiles()
+      : paths_{write_file(Layout::Pretty), write_file(Layout::Minified),
+               write_file(Layout::Ndjson)} {}
+  BenchFiles(const BenchFiles&) = delete;
+  BenchFiles& operator=(const BenchFiles&) = delete;
+  ~BenchFiles() {
+    for (const auto& path : paths_) {
+      std::error_code ignored;
+      fs::remove(path, ignored);
+    }
+  }
+  const fs::path& path(Layout layout) const { return paths_[static_cast<std::size_t>(layout)]; }
+
+ private:
+  std::array<fs::path, 3> paths_;
+};
+
+const fs::path& bench_file(Layout layout) {
+  static const BenchFiles files;
+  return files.path(layout);
+}
+
+void read_file(benchmark::State& state, Layout layout) {
+  const fs::path& path = bench_file(layout);
   ReaderOptions options;
   options.fields = {"customer_id", "product_id", "sentiment_score", "review_date"};
   std::uint64_t records = 0;
@@ -94,29 +126,12 @@ void read_file(benchmark::State& state, const fs::path& path) {
   state.counters["file_MB"] = static_cast<double>(bytes) / 1e6;
 }
 
-}  // namespace
+void BM_JsonReadPrettyArray(benchmark::State& state) { read_file(state, Layout::Pretty); }
+void BM_JsonReadMinifiedArray(benchmark::State& state) { read_file(state, Layout::Minified); }
+void BM_JsonReadNdjson(benchmark::State& state) { read_file(state, Layout::Ndjson); }
 
-int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) {
-    return 1;
-  }
-  const std::vector<std::pair<const char*, Layout>> layouts = {
-      {"BM_JsonRead/pretty_array", Layout::Pretty},
-      {"BM_JsonRead/minified_array", Layout::Minified},
-      {"BM_JsonRead/ndjson", Layout::Ndjson}};
-  std::vector<fs::path> paths;
-  for (const auto& [name, layout] : layouts) {
-    paths.push_back(write_file(layout));
-    benchmark::RegisterBenchmark(name, read_file, paths.back())
-        ->Unit(benchmark::kMillisecond)
-        ->MinTime(3.0);
-  }
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  for (const auto& path : paths) {
-    std::error_code ignored;
-    fs::remove(path, ignored);
-  }
-  return 0;
-}
+BENCHMARK(BM_JsonReadPrettyArray)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+BENCHMARK(BM_JsonReadMinifiedArray)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+BENCHMARK(BM_JsonReadNdjson)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+
+}  // namespace

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <deque>
@@ -160,24 +161,64 @@ class StringArena {
   std::size_t used_ = 0;
 };
 
-/// True when canonical_name(key) == key, so the common key needs no copy: no space, tab, hyphen
-/// or upper-case letter, and no leading, trailing or doubled underscore.
-bool is_canonical(std::string_view key) noexcept {
-  if (key.empty()) {
-    return true;
+/// Bytes of a key that canonical_name may change or that end a raw key: space, tab, hyphen,
+/// upper-case letters, underscore (only when leading, trailing or doubled) and the quote.
+constexpr std::array<bool, 256> kKeySpecial = [] {
+  std::array<bool, 256> special{};
+  for (const char c : std::string_view(" \t-_\"")) {
+    special[static_cast<unsigned char>(c)] = true;
   }
-  if (key.front() == '_' || key.back() == '_') {
-    return false;
+  for (char c = 'A'; c <= 'Z'; ++c) {
+    special[static_cast<unsigned char>(c)] = true;
   }
-  char previous = 0;
-  for (const char c : key) {
-    if (c == ' ' || c == '\t' || c == '-' || (c >= 'A' && c <= 'Z') ||
-        (c == '_' && previous == '_')) {
-      return false;
+  return special;
+}();
+
+/// A key and whether canonical_name(key) == key, so the common key needs no copy: no space, tab,
+/// hyphen or upper-case letter, and no leading, trailing or doubled underscore.
+struct KeyScan {
+  std::string_view key;
+  bool canonical = true;
+};
+
+/// Scans key text that ends at end, or at a quote when end is null (a raw key without escapes).
+KeyScan scan_key(const char* first, const char* end) noexcept {
+  const char* at = first;
+  bool canonical = true;
+  for (;;) {
+    if (at == end) {
+      break;
     }
-    previous = c;
+    const char c = *at;
+    if (!kKeySpecial[static_cast<unsigned char>(c)]) {
+      ++at;
+      continue;
+    }
+    if (c == '"' && end == nullptr) {
+      break;
+    }
+    if (c == '_') {
+      const bool last = end == nullptr ? at[1] == '"' : at + 1 == end;
+      canonical = canonical && at != first && at[-1] != '_' && !last;
+    } else if (c != '"') {
+      canonical = false;
+    }
+    ++at;
   }
-  return true;
+  return {std::string_view(first, static_cast<std::size_t>(at - first)), canonical};
+}
+
+/// A cheap summary of a key: equal keys have equal fingerprints, so most different keys are told
+/// apart without comparing their bytes (record keys are few and short, and this is per key).
+std::uint64_t fingerprint(std::string_view key) noexcept {
+  if (key.empty()) {
+    return 0;
+  }
+  const auto byte = [&](std::size_t i) {
+    return std::uint64_t{static_cast<unsigned char>(key[i])};
+  };
+  return std::uint64_t{key.size() & 0xFFFFFFFFu} | byte(0) << 32 | byte(key.size() - 1) << 40 |
+         byte(key.size() / 2) << 48;
 }
 
 std::string_view trim_json_whitespace(std::string_view text) noexcept {
@@ -252,6 +293,9 @@ struct Reader::Impl {
         scanner(file, options.max_depth),
         capacity(initial_capacity(options.window_bytes, source)),
         buffer(std::make_unique_for_overwrite<char[]>(capacity + kPadding)) {
+    for (const auto& field : fields) {
+      field_prints.push_back(fingerprint(field));
+    }
     if (parser.allocate(std::min<std::size_t>(capacity, 1u << 20), options.max_depth + 2) !=
         simdjson::SUCCESS) {
       throw Error(ErrorKind::Internal, Location{file}, "cannot allocate the JSON parser");
@@ -322,9 +366,14 @@ struct Reader::Impl {
   }
 
   /// Whether a key with this canonical name came before in the current object.
-  bool seen_before(std::string_view canonical) {
+  bool seen_before(std::string_view canonical, std::uint64_t print) {
     if (keys.size() < kLinearKeyCheck) {
-      return std::find(keys.begin(), keys.end(), canonical) != keys.end();
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (key_prints[i] == print && keys[i] == canonical) {
+          return true;
+        }
+      }
+      return false;
     }
     if (key_set.empty()) {
       key_set.insert(keys.begin(), keys.end());
@@ -342,7 +391,7 @@ struct Reader::Impl {
       case simdjson::ondemand::json_type::string: {
         const std::string_view token = trim_json_whitespace(value.raw_json_token());
         const std::string_view content = token.substr(1, token.size() - 2);
-        if (content.find('\\') == std::string_view::npos) {
+        if (!element.has_escape || content.find('\\') == std::string_view::npos) {
           out = Value{ValueKind::String, content};
           return;
         }
@@ -410,6 +459,7 @@ struct Reader::Impl {
       disagree(error, element);
     }
     keys.clear();
+    key_prints.clear();
     key_set.clear();
     std::size_t stored = 0;
     for (auto member : object) {
@@ -417,27 +467,36 @@ struct Reader::Impl {
       if (const auto error = std::move(member).get(field)) {
         disagree(error, element);
       }
-      std::string_view key;
-      if (const auto error = field.unescaped_key().get(key)) {
-        disagree(error, element);
+      KeyScan scanned;
+      if (element.has_escape) {
+        std::string_view key;
+        if (const auto error = field.unescaped_key().get(key)) {
+          disagree(error, element);
+        }
+        scanned = scan_key(key.data(), key.data() + key.size());
+      } else {
+        // Without escapes the key is its raw bytes, up to the closing quote.
+        scanned = scan_key(field.key().raw(), nullptr);
       }
-      std::string_view canonical = key;
-      if (!is_canonical(key)) {
+      std::string_view canonical = scanned.key;
+      if (!scanned.canonical) {
         if (stored == key_storage.size()) {
           key_storage.emplace_back();
         }
-        key_storage[stored] = canonical_name(key);
+        key_storage[stored] = canonical_name(scanned.key);
         canonical = key_storage[stored++];
       }
-      if (seen_before(canonical)) {
+      const std::uint64_t print = fingerprint(canonical);
+      if (seen_before(canonical, print)) {
         // An empty canonical name (keys "" and "_") is shown as JSON writes it, so the detail
         // of a rejected record is never empty.
         detail = canonical.empty() ? std::string("\"\"") : std::string(canonical);
         return RecordStatus::DuplicateKey;
       }
       keys.push_back(canonical);
+      key_prints.push_back(print);
       for (std::size_t f = 0; f < fields.size(); ++f) {
-        if (fields[f] == canonical) {
+        if (field_prints[f] == print && fields[f] == canonical) {
           read_value(field.value(), out[f], element);
           break;
         }
@@ -491,8 +550,10 @@ struct Reader::Impl {
   std::optional<Error> failure;
   simdjson::ondemand::parser parser;
   StringArena arena;
-  std::vector<std::string_view> keys;    // canonical keys of the object being parsed
-  std::deque<std::string> key_storage;   // canonical forms that differ from the key as written
+  std::vector<std::uint64_t> field_prints;  // fingerprint() of each wanted field
+  std::vector<std::string_view> keys;       // canonical keys of the object being parsed
+  std::vector<std::uint64_t> key_prints;    // their fingerprints
+  std::deque<std::string> key_storage;      // canonical forms that differ from the key as written
   std::unordered_set<std::string_view> key_set;  // duplicate check for objects with many keys
 };
 
@@ -531,7 +592,8 @@ Reader Reader::open(const std::filesystem::path& path, const ReaderOptions& opti
   std::string name = path.string();
   std::vector<std::string> fields = checked_fields(options);
   Source source = Source::file(path, name);
-  auto impl = std::make_unique<Impl>(std::move(name), std::move(fields), options, std::move(source));
+  auto impl =
+      std::make_unique<Impl>(std::move(name), std::move(fields), options, std::move(source));
   impl->detect();
   return Reader(std::move(impl));
 }

@@ -12,7 +12,9 @@
 //        record); two values on one line are fatal. Blank lines are not records.
 //   anything else is fatal: a string, number, true, false or null is "top level is a number"
 //   (and so on), any other byte is "not JSON".
-// So `[{"a":1}]` is an array of one record and `{"a":1}` is NDJSON with one record.
+// So `[{"a":1}]` is an array of one record and `{"a":1}` is NDJSON with one record. `[]` is an
+// array of no records (whether that is an error is the caller's call). A byte order mark is
+// skipped but, like every byte, counts in the byte columns of messages.
 //
 // Every element is validated in full by the reader's own scanner (RFC 8259 grammar), so a
 // structural fault anywhere, even inside a value nobody asked for, stops the read with its
@@ -93,7 +95,8 @@ struct Batch {
 class Reader {
  public:
   /// Opens the file and detects its format from the first bytes.
-  /// Throws Error{Usage} for bad options (window_bytes or max_depth 0, a field named twice) and
+  /// Throws Error{Usage} for bad options (window_bytes 0, max_depth 0 or over 1024, a field
+  /// named twice) and
   /// Error{Input} located `file:line:col` (1-based byte column) for: an unreadable path or a
   /// directory, an empty file (or only whitespace), a first byte that is not JSON, a top level
   /// that is neither an array nor NDJSON objects.

@@ -23,10 +23,11 @@ enum class EncodingFault : std::uint8_t { None, ControlByte, UnpairedSurrogate }
 
 /// One top-level element: its bytes in the caller's buffer and where it starts in the file.
 struct ScannedElement {
-  std::size_t begin = 0;    ///< buffer offset of its first byte
-  std::size_t end = 0;      ///< buffer offset one past its last byte
-  std::uint64_t line = 0;   ///< 1-based line of its first byte
-  std::uint64_t column = 0; ///< 1-based byte column of its first byte
+  std::size_t begin = 0;                      ///< buffer offset of its first byte
+  std::size_t end = 0;                        ///< buffer offset one past its last byte
+  std::uint64_t line = 0;                     ///< 1-based line of its first byte
+  std::uint64_t column = 0;                   ///< 1-based byte column of its first byte
+  bool has_escape = false;                    ///< a backslash in one of its strings (keys included)
   EncodingFault fault = EncodingFault::None;  ///< the first one found
   unsigned char fault_byte = 0;               ///< the control byte, for ControlByte
   std::uint64_t fault_line = 0;
@@ -81,16 +82,14 @@ class Scanner {
   std::string file_;
   std::size_t max_depth_;
   Top top_ = Top::Start;
-  std::uint64_t base_ = 0;  // file offset of the caller's data[0]
-  std::size_t pos_ = 0;     // buffer offset of the first unconsumed byte
-  std::uint64_t line_ = 1;  // line of pos_
+  std::uint64_t base_ = 0;        // file offset of the caller's data[0]
+  std::size_t pos_ = 0;           // buffer offset of the first unconsumed byte
+  std::uint64_t line_ = 1;        // line of pos_
   std::uint64_t line_start_ = 0;  // file offset of the first byte of line_
   std::uint64_t array_line_ = 0;  // where the top-level array opened
   std::uint64_t array_column_ = 0;
-  // Open containers of the element being scanned: kind and where they opened (for messages).
-  std::vector<char> open_kind_;
-  std::vector<std::uint64_t> open_line_;
-  std::vector<std::uint64_t> open_column_;
+  // Buffer offsets of the open containers of the element being scanned (their '{' or '[').
+  std::vector<std::size_t> open_offset_;
 };
 
 }  // namespace salespipe::io::json::detail

@@ -38,8 +38,8 @@ inline std::ostream& operator<<(std::ostream& out, const OwnedValue& value) {
 }
 
 inline std::ostream& operator<<(std::ostream& out, const OwnedRecord& record) {
-  out << "\n{line " << record.line << ", status " << static_cast<int>(record.status) << ", detail \""
-      << record.detail << "\", raw " << record.raw << ", values";
+  out << "\n{line " << record.line << ", status " << static_cast<int>(record.status)
+      << ", detail \"" << record.detail << "\", raw " << record.raw << ", values";
   for (const auto& value : record.values) {
     out << " " << value;
   }

@@ -176,10 +176,10 @@ class FeedbackGenerator {
     out.text = "{";
     const std::size_t count = pick(3);
     for (std::size_t i = 0; i < count; ++i) {
-      const Generated item = depth < 3 && chance(30) ? nested_object(depth + 1)
-                                                     : scalar_or_array(depth + 1);
-      out.text += (i ? "," : "") + space() + "\"k" + std::to_string(pick(2)) + "\":" + space() +
-                  item.text;
+      const Generated item =
+          depth < 3 && chance(30) ? nested_object(depth + 1) : scalar_or_array(depth + 1);
+      out.text +=
+          (i ? "," : "") + space() + "\"k" + std::to_string(pick(2)) + "\":" + space() + item.text;
       out.bad_encoding = out.bad_encoding || item.bad_encoding;
     }
     out.text += space() + "}";
@@ -189,8 +189,8 @@ class FeedbackGenerator {
 
   OwnedRecord object_record(std::uint64_t line) {
     static const std::vector<std::string> kKeys = {
-        "customer_id", "Customer ID", "product_id", "Product-Id",  "sentiment_score",
-        "SENTIMENT SCORE", "review_date", "review\\u005fdate", "comment", "nested"};
+        "customer_id",     "Customer ID", "product_id",        "Product-Id", "sentiment_score",
+        "SENTIMENT SCORE", "review_date", "review\\u005fdate", "comment",    "nested"};
     OwnedRecord record;
     record.line = line;
     record.values.assign(kWanted.size(), OwnedValue{});
@@ -203,10 +203,9 @@ class FeedbackGenerator {
       const std::string& key = kKeys[pick(kKeys.size())];
       const std::string canonical =
           canonical_name(key == "review\\u005fdate" ? std::string("review_date") : key);
-      const Generated value =
-          key == "nested" && chance(70) ? nested_object(1) : scalar_or_array(1);
-      record.raw += (i ? "," : "") + space() + "\"" + key + "\"" + space() + ":" + space() +
-                    value.text;
+      const Generated value = key == "nested" && chance(70) ? nested_object(1) : scalar_or_array(1);
+      record.raw +=
+          (i ? "," : "") + space() + "\"" + key + "\"" + space() + ":" + space() + value.text;
       bad_encoding = bad_encoding || value.bad_encoding;
       if (duplicate.empty() && std::find(seen.begin(), seen.end(), canonical) != seen.end()) {
         duplicate = canonical;

@@ -119,8 +119,8 @@ TEST(JsonReader, APrettyPrintedSingleObjectIsOneNdjsonRecord) {
 }
 
 TEST(JsonReader, NdjsonRecordsMayBeAnyJsonValueAfterTheFirstLine) {
-  const ReadResult result = read_bytes("{\"a\":1}\n\"text\"\n-2.5\ntrue\nnull\n[1]\n{}\n",
-                                       fields({"a"}));
+  const ReadResult result =
+      read_bytes("{\"a\":1}\n\"text\"\n-2.5\ntrue\nnull\n[1]\n{}\n", fields({"a"}));
   ASSERT_EQ(result.records.size(), 7u);
   const std::vector<std::string> details = {"",     "a string", "a number", "a boolean",
                                             "null", "an array", ""};
@@ -157,28 +157,26 @@ TEST(JsonReader, ValuesKeepTheirKindAndNumbersTheirRawText) {
       R"( "f": false, "z": null, "arr": [1, {"x": [2]}], "obj": {"k": "v", "n": {}}}])",
       fields({"n", "big", "huge", "t", "f", "z", "arr", "obj", "absent"}));
   ASSERT_EQ(result.records.size(), 1u);
-  EXPECT_EQ(result.records[0].values,
-            (std::vector<OwnedValue>{num("-0.5e+10"), num("123456789012345678901234567890"),
-                                     num("1E400"), OwnedValue{ValueKind::True, "true"},
-                                     OwnedValue{ValueKind::False, "false"},
-                                     OwnedValue{ValueKind::Null, "null"},
-                                     OwnedValue{ValueKind::Array, R"([1, {"x": [2]}])"},
-                                     OwnedValue{ValueKind::Object, R"({"k": "v", "n": {}})"},
-                                     missing()}));
+  EXPECT_EQ(
+      result.records[0].values,
+      (std::vector<OwnedValue>{
+          num("-0.5e+10"), num("123456789012345678901234567890"), num("1E400"),
+          OwnedValue{ValueKind::True, "true"}, OwnedValue{ValueKind::False, "false"},
+          OwnedValue{ValueKind::Null, "null"}, OwnedValue{ValueKind::Array, R"([1, {"x": [2]}])"},
+          OwnedValue{ValueKind::Object, R"({"k": "v", "n": {}})"}, missing()}));
 }
 
 TEST(JsonReader, ValuesComeInTheOrderOfTheWantedFieldsNotOfTheKeys) {
-  const ReadResult result =
-      read_bytes(R"([{"b": 2, "x": 0, "a": 1}])", fields({"a", "b", "c"}));
+  const ReadResult result = read_bytes(R"([{"b": 2, "x": 0, "a": 1}])", fields({"a", "b", "c"}));
   ASSERT_EQ(result.records.size(), 1u);
   EXPECT_EQ(result.records[0].values, (std::vector<OwnedValue>{num("1"), num("2"), missing()}));
 }
 
 TEST(JsonReader, StringEscapesAreDecodedToUtf8) {
-  const ReadResult result = read_bytes(
-      R"([{"e": "caf\u00e9", "pair": "smile \ud83d\ude00", "q": "say \"hi\"", )"
-      R"("c": "\\\/\b\f\n\r\t", "raw": "déjà vu", "nul": "a\u0000b"}])",
-      fields({"e", "pair", "q", "c", "raw", "nul"}));
+  const ReadResult result =
+      read_bytes(R"([{"e": "caf\u00e9", "pair": "smile \ud83d\ude00", "q": "say \"hi\"", )"
+                 R"("c": "\\\/\b\f\n\r\t", "raw": "déjà vu", "nul": "a\u0000b"}])",
+                 fields({"e", "pair", "q", "c", "raw", "nul"}));
   ASSERT_EQ(result.records.size(), 1u);
   EXPECT_EQ(result.records[0].status, RecordStatus::Ok);
   EXPECT_EQ(result.records[0].values,
@@ -188,14 +186,34 @@ TEST(JsonReader, StringEscapesAreDecodedToUtf8) {
 }
 
 TEST(JsonReader, KeysAreMatchedByTheirCanonicalName) {
-  const ReadResult result = read_bytes(
-      R"([{"Customer ID": "C1", " PRODUCT-id ": "P1", "Sentiment  Score": 4, )"
-      R"("review\u005fdate": "2023-01-01"}])",
-      fields({"customer_id", "product_id", "sentiment_score", "Review Date"}));
+  const ReadResult result =
+      read_bytes(R"([{"Customer ID": "C1", " PRODUCT-id ": "P1", "Sentiment  Score": 4, )"
+                 R"("review\u005fdate": "2023-01-01"}])",
+                 fields({"customer_id", "product_id", "sentiment_score", "Review Date"}));
   ASSERT_EQ(result.records.size(), 1u);
   EXPECT_EQ(result.records[0].status, RecordStatus::Ok);
   EXPECT_EQ(result.records[0].values,
             (std::vector<OwnedValue>{str("C1"), str("P1"), num("4"), str("2023-01-01")}));
+}
+
+TEST(JsonReader, KeysWithStrayUnderscoresSpacesOrEscapesAreCanonicalised) {
+  const std::vector<std::string> keys = {
+      "_a_b",  "a_b_",       "a__b",      "__a___b__", "A_B",        "a b",      " a-b ",
+      "a\\tb", "a\\u005f_b", "\\u0041_b", "a\\u0020b", "a_\\u005fb", "a\\u002db"};
+  for (const auto& key : keys) {
+    const ReadResult result =
+        read_bytes("[{\"" + key + "\": 1}, {\"" + key + "\": 2, \"a_b\": 3}]", fields({"a_b"}));
+    ASSERT_EQ(result.records.size(), 2u) << key;
+    EXPECT_EQ(result.records[0].values, (std::vector<OwnedValue>{num("1")})) << key;
+    EXPECT_EQ(result.records[1].status, RecordStatus::DuplicateKey) << key;
+    EXPECT_EQ(result.records[1].detail, "a_b") << key;
+  }
+  // Keys that only look alike stay apart.
+  const ReadResult apart =
+      read_bytes(R"([{"ab": 1, "a_b": 2, "a.b": 3, "a\u00e9b": 4}])", fields({"a_b"}));
+  ASSERT_EQ(apart.records.size(), 1u);
+  EXPECT_EQ(apart.records[0].status, RecordStatus::Ok);
+  EXPECT_EQ(apart.records[0].values, (std::vector<OwnedValue>{num("2")}));
 }
 
 TEST(JsonReader, EscapedStringsStayValidAcrossTheWholeBatch) {
@@ -254,9 +272,9 @@ TEST(JsonReader, TheSameKeyTwiceIsADuplicateKeyRecordWithNoValues) {
 }
 
 TEST(JsonReader, KeysWithTheSameCanonicalNameAreDuplicates) {
-  const ReadResult result = read_bytes(
-      R"([{"Sentiment Score": 4, "sentiment_score": 5}, {"x-y": 1, "X_Y": 2}])",
-      fields({"sentiment_score"}));
+  const ReadResult result =
+      read_bytes(R"([{"Sentiment Score": 4, "sentiment_score": 5}, {"x-y": 1, "X_Y": 2}])",
+                 fields({"sentiment_score"}));
   ASSERT_EQ(result.records.size(), 2u);
   EXPECT_EQ(result.records[0].status, RecordStatus::DuplicateKey);
   EXPECT_EQ(result.records[0].detail, "sentiment_score");
@@ -303,9 +321,8 @@ TEST(JsonReader, DuplicateKeysAreFoundInObjectsWithManyKeys) {
 }
 
 TEST(JsonReader, InvalidUtf8InAStringIsABadEncodingRecord) {
-  const ReadResult result =
-      read_bytes("[{\"a\": \"ok\"},\n {\"a\": \"C\xC3\x28\"},\n {\"k\xFF\": 1}, \"\xE2\x82\"]",
-                 fields({"a"}));
+  const ReadResult result = read_bytes(
+      "[{\"a\": \"ok\"},\n {\"a\": \"C\xC3\x28\"},\n {\"k\xFF\": 1}, \"\xE2\x82\"]", fields({"a"}));
   ASSERT_EQ(result.records.size(), 4u);
   EXPECT_EQ(result.records[0].status, RecordStatus::Ok);
   EXPECT_EQ(result.records[1].status, RecordStatus::BadEncoding);
@@ -319,9 +336,9 @@ TEST(JsonReader, InvalidUtf8InAStringIsABadEncodingRecord) {
 }
 
 TEST(JsonReader, OverlongAndSurrogateUtf8AreBadEncoding) {
-  const ReadResult result =
-      read_bytes("[{\"a\": \"\xC0\xAF\"}, {\"a\": \"\xED\xA0\x80\"}, {\"a\": \"\xF4\x90\x80\x80\"}]",
-                 fields({"a"}));
+  const ReadResult result = read_bytes(
+      "[{\"a\": \"\xC0\xAF\"}, {\"a\": \"\xED\xA0\x80\"}, {\"a\": \"\xF4\x90\x80\x80\"}]",
+      fields({"a"}));
   ASSERT_EQ(result.records.size(), 3u);
   for (const auto& record : result.records) {
     EXPECT_EQ(record.status, RecordStatus::BadEncoding) << record.raw;
@@ -329,8 +346,8 @@ TEST(JsonReader, OverlongAndSurrogateUtf8AreBadEncoding) {
 }
 
 TEST(JsonReader, ARawControlByteInAStringIsABadEncodingRecord) {
-  const ReadResult result =
-      read_bytes("[{\"a\": \"tab\there\"}, {\"a\": \"x\x01\"}, {\"a\": \"t\\there\"}]", fields({"a"}));
+  const ReadResult result = read_bytes(
+      "[{\"a\": \"tab\there\"}, {\"a\": \"x\x01\"}, {\"a\": \"t\\there\"}]", fields({"a"}));
   ASSERT_EQ(result.records.size(), 3u);
   EXPECT_EQ(result.records[0].status, RecordStatus::BadEncoding);
   EXPECT_EQ(result.records[0].detail, "control byte 0x09 in a string at line 1, column 12");
@@ -357,8 +374,7 @@ TEST(JsonReader, AnUnpairedSurrogateEscapeIsABadEncodingRecord) {
       fields({"a"}));
   ASSERT_EQ(result.records.size(), 4u);
   EXPECT_EQ(result.records[0].status, RecordStatus::BadEncoding);
-  EXPECT_EQ(result.records[0].detail,
-            "unpaired surrogate escape in a string at line 1, column 9");
+  EXPECT_EQ(result.records[0].detail, "unpaired surrogate escape in a string at line 1, column 9");
   EXPECT_EQ(result.records[1].status, RecordStatus::BadEncoding);
   EXPECT_EQ(result.records[2].status, RecordStatus::BadEncoding);
   EXPECT_EQ(result.records[3].status, RecordStatus::BadEncoding);
@@ -399,7 +415,7 @@ TEST(JsonReader, AnEmptyFileIsAnInputError) {
     FAIL() << "no error";
   } catch (const Error& error) {
     EXPECT_EQ(error.kind(), ErrorKind::Input);
-    EXPECT_EQ(std::string(error.what()), (dir / "empty.json").string() + ": empty file");
+    EXPECT_EQ(std::string(error.what()), (dir / "empty.json").string() + ":1:1: empty file");
   }
 }
 
@@ -475,6 +491,12 @@ TEST(JsonReader, ATruncatedFileIsFatalAtTheEnd) {
             "closed");
   EXPECT_EQ(error_text("{\"a\": 1}\n{\"a\":"),
             "f.json:2:6: unexpected end of file: the object opened at line 2, column 1 is not "
+            "closed");
+  EXPECT_EQ(error_text("[\n {\n  \"a\": [\n   1,\n"),
+            "f.json:5:1: unexpected end of file: the array opened at line 3, column 8 is not "
+            "closed");
+  EXPECT_EQ(error_text("[\n {\n  \"a\": [\n   1,\n", fields({"a"}, 3)),
+            "f.json:5:1: unexpected end of file: the array opened at line 3, column 8 is not "
             "closed");
   EXPECT_EQ(error_text("[{\"a\": fals"), "f.json:1:8: invalid literal: expected false");
   EXPECT_EQ(error_text("[{\"a\": -"), "f.json:1:9: invalid number: expected a digit after '-'");
@@ -607,8 +629,7 @@ TEST(JsonReader, BadOptionsAreUsageErrors) {
     FAIL() << "no error";
   } catch (const Error& error) {
     EXPECT_EQ(error.kind(), ErrorKind::Usage);
-    EXPECT_EQ(std::string(error.what()),
-              "JSON reader: the field \"customer_id\" is wanted twice");
+    EXPECT_EQ(std::string(error.what()), "JSON reader: the field \"customer_id\" is wanted twice");
   }
   ReaderOptions no_window;
   no_window.window_bytes = 0;
@@ -622,9 +643,8 @@ TEST(JsonReader, BadOptionsAreUsageErrors) {
 // Windows
 
 TEST(JsonReader, AWindowSmallerThanOneElementStillReadsEveryRecord) {
-  const std::string input =
-      "[\n {\"customer_id\": \"C_001\", \"note\": \"" + std::string(5000, 'x') +
-      "\"},\n {\"customer_id\": \"caf\\u00e9\"}\n]";
+  const std::string input = "[\n {\"customer_id\": \"C_001\", \"note\": \"" +
+                            std::string(5000, 'x') + "\"},\n {\"customer_id\": \"caf\\u00e9\"}\n]";
   const ReadResult small = read_bytes(input, fields({"customer_id", "note"}, 16));
   const ReadResult large = read_bytes(input, fields({"customer_id", "note"}));
   ASSERT_EQ(small.records.size(), 2u);
@@ -672,8 +692,8 @@ TEST(JsonReader, ReportsProgressInBytes) {
 
 TEST(JsonReader, ReadsTheLabsSeedFeedback) {
   SALESPIPE_REQUIRE_SEED();
-  Reader reader =
-      Reader::open(salespipe::testing::seed_dir() / "customer_feedback.json", fields(kReviewFields));
+  Reader reader = Reader::open(salespipe::testing::seed_dir() / "customer_feedback.json",
+                               fields(kReviewFields));
   const ReadResult result = testing::drain(reader);
   EXPECT_EQ(result.format, Format::Array);
   ASSERT_EQ(result.records.size(), 1000u);
