@@ -19,13 +19,33 @@ namespace {
 
 constexpr std::size_t kVipTableRows = 20;
 
+/// The features in customer_id order, as the lab's pandas groupby lists customers: K-Means'
+/// random draws pick rows by position, so the order is part of getting scikit-learn's answer.
+segment::CustomerFeatures sorted_by_customer_id(const segment::CustomerFeatures& features,
+                                                const Dictionary& customers) {
+  std::vector<std::size_t> order(features.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return customers.name(features.customer[a]) < customers.name(features.customer[b]);
+  });
+  segment::CustomerFeatures sorted;
+  for (const std::size_t i : order) {
+    sorted.customer.push_back(features.customer[i]);
+    sorted.total_purchase_amount.push_back(features.total_purchase_amount[i]);
+    sorted.purchase_frequency.push_back(features.purchase_frequency[i]);
+    sorted.avg_transaction_value.push_back(features.avg_transaction_value[i]);
+    sorted.recency_days.push_back(features.recency_days[i]);
+  }
+  return sorted;
+}
+
 std::string fixed(double value, int decimals) { return fmt::format("{:.{}f}", value, decimals); }
 
 Date latest_sale(const SalesTable& sales) {
   return *std::max_element(sales.sale_date.begin(), sales.sale_date.end());
 }
 
-/// customer_segments.csv: one row per customer with a sale, in customer-code order.
+/// customer_segments.csv: one row per customer with a sale, in customer_id order.
 std::string segments_csv(const SalesTable& sales, const SegmentResult& result,
                          const segment::Options& options) {
   const auto& s = result.segmentation;
@@ -168,8 +188,10 @@ SegmentResult segment_tables(const SegmentOptions& options, const SalesTable& sa
     throw Error(ErrorKind::Input, "no loaded sales to segment");
   }
   SegmentResult result;
-  result.features = segment::compute_features(sales.customer, sales.total_revenue, sales.sale_date,
-                                              sales.customers.size(), latest_sale(sales));
+  result.features = sorted_by_customer_id(
+      segment::compute_features(sales.customer, sales.total_revenue, sales.sale_date,
+                                sales.customers.size(), latest_sale(sales)),
+      sales.customers);
   result.segmentation = segment::segment_customers(result.features, options.segment);
   const auto& s = result.segmentation;
 

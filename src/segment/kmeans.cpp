@@ -48,6 +48,15 @@ namespace {
 // stay in L1.
 constexpr std::size_t kLloydBlock = 256;
 
+// The distance loops vectorise; an AVX2 copy of them does twice the work per instruction. Both
+// copies give the same bits: no fused multiply-adds (-ffp-contract=off), and +, *, sqrt are
+// exactly rounded at any vector width.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#  define SALESPIPE_SEGMENT_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#  define SALESPIPE_SEGMENT_CLONES
+#endif
+
 /// The data as KMeans.fit sees it after its preparation: centred by the column means.
 struct Prepared {
   std::size_t n = 0;
@@ -158,6 +167,7 @@ std::vector<double> centred_row(const Prepared& x, std::size_t i) {
 
 /// _euclidean_distances(centre, X, Y_norm_squared=norms, squared=True) for rows [first, last):
 /// the dot product as reference BLAS forms it, then -2 * dot + |c|^2 + |x|^2, clipped at 0.
+SALESPIPE_SEGMENT_CLONES
 void distances_to(const Prepared& x, const std::vector<double>& centre, double centre_norm,
                   std::size_t first, std::size_t last, double* __restrict out) {
   const std::size_t count = last - first;
@@ -210,7 +220,6 @@ class BufferedSums {
   BufferedSums(std::size_t rows, std::size_t n)
       : buffers_((n + kNumpyBufferSize - 1) / kNumpyBufferSize), partial_(rows * buffers_) {}
 
-  std::size_t buffers() const noexcept { return buffers_; }
   void set(std::size_t row, std::size_t buffer, const double* values, std::size_t count) {
     partial_[row * buffers_ + buffer] = pairwise_sum(values, count);
   }
@@ -305,15 +314,18 @@ std::vector<std::size_t> kmeans_plusplus(const Prepared& x, int k, LegacyRandomS
 /// the distances (dot product from the first feature on, then -2 * dot + |c|^2; the smallest
 /// wins, the first on a tie), and with sums given the M-step sums as scikit-learn adds them on
 /// one thread (row after row). Returns how many labels differ from previous (0 without it).
-/// sums (k x d) and weights (k) are overwritten.
+/// sums (k x d) and weights (k) are overwritten. Labels are stored as L: one byte when k is at
+/// most 255, so that the data and both label arrays of a large input stay in the L3 cache.
+template <class L>
 using Pass = std::size_t (*)(const Prepared& x, std::size_t k, const double* centres,
-                             const double* centre_norms, std::int32_t* labels,
-                             const std::int32_t* previous, double* sums, double* weights);
+                             const double* centre_norms, L* labels, const L* previous, double* sums,
+                             double* weights);
 
 /// The pass for any k and d: sums kept in memory.
+template <class L>
 std::size_t pass_any(const Prepared& x, std::size_t k, const double* centres,
-                     const double* centre_norms, std::int32_t* labels, const std::int32_t* previous,
-                     double* sums, double* weights) {
+                     const double* centre_norms, L* labels, const L* previous, double* sums,
+                     double* weights) {
   const std::size_t n = x.n;
   const std::size_t d = x.d;
   if (sums != nullptr) {
@@ -322,7 +334,7 @@ std::size_t pass_any(const Prepared& x, std::size_t k, const double* centres,
   }
   double best[kLloydBlock];
   double dot[kLloydBlock];
-  std::int32_t block_labels[kLloydBlock];
+  L block_labels[kLloydBlock];
   std::size_t changed = 0;
   for (std::size_t first = 0; first < n; first += kLloydBlock) {
     const std::size_t count = std::min(kLloydBlock, n - first);
@@ -340,7 +352,7 @@ std::size_t pass_any(const Prepared& x, std::size_t k, const double* centres,
         }
       }
       const double norm = centre_norms[j];
-      const auto label = static_cast<std::int32_t>(j);
+      const auto label = static_cast<L>(j);
       for (std::size_t i = 0; i < count; ++i) {
         const double distance = -2.0 * dot[i] + norm;
         const bool closer = j == 0 || distance < best[i];
@@ -373,10 +385,11 @@ std::size_t pass_any(const Prepared& x, std::size_t k, const double* centres,
 /// its values to its own cluster's sums and +0.0 to the others' (selected by a bit mask, so no
 /// branch): x + 0.0 is x for every sum that can occur (they start at +0.0, which no addition
 /// turns into -0.0), so the sums are bit for bit those of pass_any.
-template <std::size_t K, std::size_t D>
-std::size_t pass_fixed(const Prepared& x, std::size_t /*k*/, const double* centres,
-                       const double* centre_norms, std::int32_t* labels,
-                       const std::int32_t* previous, double* sums, double* weights) {
+template <std::size_t K, std::size_t D, class L>
+SALESPIPE_SEGMENT_CLONES std::size_t pass_fixed(const Prepared& x, std::size_t /*k*/,
+                                                const double* centres, const double* centre_norms,
+                                                L* labels, const L* previous, double* sums,
+                                                double* weights) {
   const std::size_t n = x.n;
   const double* column[D];
   for (std::size_t f = 0; f < D; ++f) {
@@ -393,7 +406,7 @@ std::size_t pass_fixed(const Prepared& x, std::size_t /*k*/, const double* centr
   double acc[K][D] = {};
   std::size_t members[K] = {};
   double distance[K][kLloydBlock];
-  std::int32_t block_labels[kLloydBlock];
+  L block_labels[kLloydBlock];
   std::size_t changed = 0;
   for (std::size_t first = 0; first < n; first += kLloydBlock) {
     const std::size_t count = std::min(kLloydBlock, n - first);
@@ -417,7 +430,7 @@ std::size_t pass_fixed(const Prepared& x, std::size_t /*k*/, const double* centr
         best = closer ? distance[j][i] : best;
         label += static_cast<std::int32_t>(closer) * (static_cast<std::int32_t>(j) - label);
       }
-      block_labels[i] = label;
+      block_labels[i] = static_cast<L>(label);
     }
     std::copy(block_labels, block_labels + count, labels + first);
     if (previous != nullptr) {
@@ -454,38 +467,39 @@ std::size_t pass_fixed(const Prepared& x, std::size_t /*k*/, const double* centr
   return changed;
 }
 
-template <std::size_t D>
-Pass pass_for_clusters(std::size_t k) {
+template <std::size_t D, class L>
+Pass<L> pass_for_clusters(std::size_t k) {
   switch (k) {
     case 2:
-      return pass_fixed<2, D>;
+      return pass_fixed<2, D, L>;
     case 3:
-      return pass_fixed<3, D>;
+      return pass_fixed<3, D, L>;
     case 4:
-      return pass_fixed<4, D>;
+      return pass_fixed<4, D, L>;
     case 5:
-      return pass_fixed<5, D>;
+      return pass_fixed<5, D, L>;
     default:
-      return pass_any;
+      return pass_any<L>;
   }
 }
 
 /// The fastest pass for k clusters of d features: the segmentation's shapes (3 or 4 features,
 /// 2 to 5 segments) have their own; any other runs the general one, with the same results.
-Pass choose_pass(std::size_t k, std::size_t d) {
+template <class L>
+Pass<L> choose_pass(std::size_t k, std::size_t d) {
   switch (d) {
     case 3:
-      return pass_for_clusters<3>(k);
+      return pass_for_clusters<3, L>(k);
     case 4:
-      return pass_for_clusters<4>(k);
+      return pass_for_clusters<4, L>(k);
     default:
-      return pass_any;
+      return pass_any<L>;
   }
 }
 
 /// _inertia_dense on one thread: squared distances of rows to their centre, added in row order.
-template <std::size_t D>
-double inertia_fixed(const Prepared& x, const double* centres, const std::int32_t* labels) {
+template <std::size_t D, class L>
+double inertia_fixed(const Prepared& x, const double* centres, const L* labels) {
   const double* column[D];
   for (std::size_t f = 0; f < D; ++f) {
     column[f] = x.column(f);
@@ -501,7 +515,8 @@ double inertia_fixed(const Prepared& x, const double* centres, const std::int32_
   return total;
 }
 
-double inertia_any(const Prepared& x, const double* centres, const std::int32_t* labels) {
+template <class L>
+double inertia_any(const Prepared& x, const double* centres, const L* labels) {
   const std::size_t d = x.d;
   std::vector<double> row(d);
   double total = 0.0;
@@ -515,24 +530,28 @@ double inertia_any(const Prepared& x, const double* centres, const std::int32_t*
   return total;
 }
 
-double inertia(const Prepared& x, const double* centres, const std::int32_t* labels) {
+template <class L>
+double inertia(const Prepared& x, const double* centres, const L* labels) {
   switch (x.d) {
     case 3:
-      return inertia_fixed<3>(x, centres, labels);
+      return inertia_fixed<3, L>(x, centres, labels);
     case 4:
-      return inertia_fixed<4>(x, centres, labels);
+      return inertia_fixed<4, L>(x, centres, labels);
     default:
       return inertia_any(x, centres, labels);
   }
 }
 
-/// One Lloyd run (_kmeans_single_lloyd), computed on one thread. Returns the run's summary;
-/// labels and centres (k x d, centred units) receive its result.
+/// One Lloyd run (_kmeans_single_lloyd), computed on one thread, with labels stored as L.
+/// Returns the run's summary; labels_out and centres (k x d, centred units) receive its result.
+template <class L>
 KMeansRun lloyd(const Prepared& x, std::size_t k, const std::vector<std::size_t>& init_rows,
-                int max_iter, std::vector<std::int32_t>& labels, std::vector<double>& centres) {
+                int max_iter, std::vector<std::int32_t>& labels_out, std::vector<double>& centres) {
   const std::size_t n = x.n;
   const std::size_t d = x.d;
-  const Pass pass = choose_pass(k, d);
+  const Pass<L> pass = choose_pass<L>(k, d);
+  // No label takes this value (k is below it), so every row counts as changed at first.
+  const L unset = std::numeric_limits<L>::max();
   centres.assign(k * d, 0.0);
   for (std::size_t j = 0; j < k; ++j) {
     for (std::size_t f = 0; f < d; ++f) {
@@ -543,8 +562,8 @@ KMeansRun lloyd(const Prepared& x, std::size_t k, const std::vector<std::size_t>
   std::vector<double> weights(k);
   std::vector<double> shift(k);
   std::vector<double> centre_norms(k);
-  labels.assign(n, -1);
-  std::vector<std::int32_t> previous(n, -1);
+  std::vector<L> labels(n, unset);
+  std::vector<L> previous(n, unset);
   const auto norms_of = [&](const std::vector<double>& of) {
     for (std::size_t j = 0; j < k; ++j) {
       centre_norms[j] = einsum_squared_norm(&of[j * d], d);
@@ -558,7 +577,10 @@ KMeansRun lloyd(const Prepared& x, std::size_t k, const std::vector<std::size_t>
     norms_of(centres);
     const std::size_t changed = pass(x, k, centres.data(), centre_norms.data(), labels.data(),
                                      previous.data(), sums.data(), weights.data());
-    detail::relocate_empty_clusters(x.columns, n, d, centres, labels, sums, weights);
+    if (std::find(weights.begin(), weights.end(), 0.0) != weights.end()) {
+      const std::vector<std::int32_t> wide(labels.begin(), labels.end());
+      detail::relocate_empty_clusters(x.columns, n, d, centres, wide, sums, weights);
+    }
     for (std::size_t j = 0; j < k; ++j) {
       if (weights[j] > 0.0) {
         const double alpha = 1.0 / weights[j];
@@ -592,7 +614,8 @@ KMeansRun lloyd(const Prepared& x, std::size_t k, const std::vector<std::size_t>
     pass(x, k, centres.data(), centre_norms.data(), labels.data(), nullptr, nullptr, nullptr);
   }
   result.iterations = iteration + 1;
-  result.inertia = inertia(x, centres.data(), labels.data());
+  result.inertia = inertia<L>(x, centres.data(), labels.data());
+  labels_out.assign(labels.begin(), labels.end());
   return result;
 }
 
@@ -658,8 +681,12 @@ KMeansResult kmeans(const Matrix& data, const KMeansOptions& options) {
     std::vector<std::vector<std::int32_t>> labels(count);
     std::vector<std::vector<double>> centres(count);
     pool.run(count, [&](std::size_t w) {
-      result.runs[start + w] = lloyd(x, static_cast<std::size_t>(options.k), inits[start + w],
-                                     options.max_iter, labels[w], centres[w]);
+      const auto k = static_cast<std::size_t>(options.k);
+      result.runs[start + w] =
+          k <= 255
+              ? lloyd<std::uint8_t>(x, k, inits[start + w], options.max_iter, labels[w], centres[w])
+              : lloyd<std::int32_t>(x, k, inits[start + w], options.max_iter, labels[w],
+                                    centres[w]);
     });
     for (std::size_t w = 0; w < count; ++w) {
       const KMeansRun& run = result.runs[start + w];

@@ -46,7 +46,9 @@ Money money(const std::string& text) {
 
 }  // namespace
 
-std::filesystem::path golden_dir() { return SALESPIPE_SEGMENT_GOLDEN_DIR; }
+std::filesystem::path golden_dir() {
+  return std::filesystem::path(SALESPIPE_GOLDEN_DIR) / "segment";
+}
 
 Matrix scaled_features(const GoldenCase& golden) {
   Options options;

@@ -159,7 +159,7 @@ SummaryCell parse_summary_cell(std::string_view text) noexcept {
   if (text.empty()) {
     return {};
   }
-  const SummaryCell as_text{SummaryKind::Text, 0.0};
+  const SummaryCell as_text{SummaryKind::Text, 0.0, 0};
   std::string_view rest = text;
   const bool negative = rest.front() == '-';
   if (negative) {
@@ -184,7 +184,10 @@ SummaryCell parse_summary_cell(std::string_view text) noexcept {
     if (!value) {
       return as_text;
     }
-    return {kind, *value};
+    const std::size_t point = digits->find('.');
+    const int decimals =
+        point == std::string::npos ? 0 : static_cast<int>(digits->size() - point - 1);
+    return {kind, *value, decimals};
   } catch (...) {
     // Only std::bad_alloc can get here; a value we cannot parse stays text.
     return as_text;

@@ -53,10 +53,12 @@ enum class SummaryKind {
   Percent,  ///< a percentage: "35.2%" (value 0.352)
 };
 
-/// A parsed Summary cell: kind and, for the numeric kinds, the value stored.
+/// A parsed Summary cell: kind and, for the numeric kinds, the value stored and the number of
+/// digits the text had after its decimal point (so "-12.50" can keep showing two).
 struct SummaryCell {
   SummaryKind kind = SummaryKind::Blank;
   double value = 0.0;
+  int decimals = 0;
 };
 
 /// Reads one formatted Summary value. Numbers are accepted only in the exact shapes above (an
