@@ -27,11 +27,11 @@ struct ExportCustomers {
 /// enriched sales (each sale with its customer's segment) and the report's top products.
 struct ExportData {
   ExportCustomers customers;
-  const SalesTable* sales = nullptr;                 ///< may be null (HTTP needs only customers)
-  std::vector<std::string> segment_of_customer;      ///< by the sales table's customer code
-  std::vector<std::string> top_products_header;      ///< the Summary sheet: header ...
+  const SalesTable* sales = nullptr;             ///< may be null (HTTP needs only customers)
+  std::vector<std::string> segment_of_customer;  ///< by the sales table's customer code
+  std::vector<std::string> top_products_header;  ///< the Summary sheet: header ...
   std::vector<std::vector<std::string>> top_products_rows;  ///< ... and formatted rows
-  std::string period_label;                          ///< e.g. "2023 Q1"
+  std::string period_label;                                 ///< e.g. "2023 Q1"
 };
 
 }  // namespace salespipe
