@@ -48,5 +48,5 @@ fi
 here=$(cd "$(dirname "$0")/.." && pwd)
 if [ -f "$here/tools/browser/package.json" ] && [ ! -d "$here/tools/browser/node_modules/playwright-core" ]; then
   echo "install-deps: npm install in tools/browser"
-  npm install --prefix "$here/tools/browser" --no-audit --no-fund --silent
+  npm ci --prefix "$here/tools/browser" --no-audit --no-fund --silent
 fi

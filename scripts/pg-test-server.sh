@@ -105,13 +105,15 @@ full_page_writes = off
 max_connections = 40
 EOF
 
-  local attempt port started=""
-  for attempt in $(seq 1 20); do
+  local port started=""
+  for _ in $(seq 1 20); do
     if [ -n "$fixed_port" ]; then
       port=$fixed_port
     else
       port=$((20000 + RANDOM % 40000))
     fi
+    # Emptied, not removed: the file belongs to the server's user once it exists.
+    [ ! -f "$cluster/server.log" ] || : >"$cluster/server.log"
     if as_owner "$bindir/pg_ctl" start -D "$cluster/data" -w -t 60 -o "-p $port" \
       -l "$cluster/server.log" >/dev/null 2>&1; then
       started=1

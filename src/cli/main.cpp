@@ -5,16 +5,21 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <exception>
 
+#include "analyze/format.hpp"
+#include "analyze/top_products.hpp"
 #include "cli/progress.hpp"
 #include "cli/summary.hpp"
 #include "core/error.hpp"
 #include "core/json_writer.hpp"
 #include "generate/generate.hpp"
+#include "pipeline/analysis.hpp"
 #include "pipeline/config.hpp"
 #include "pipeline/etl.hpp"
+#include "pipeline/export.hpp"
 #include "pipeline/profile.hpp"
 #include "pipeline/segmentation.hpp"
 
@@ -147,9 +152,14 @@ std::string segment_summary(const pipeline::SegmentResult& result) {
         fmt::format(", silhouette {:.3f}{}", *s.silhouette, s.silhouette_sampled ? " sampled" : "");
   }
   out += fmt::format(", {} iterations)\n", s.iterations);
-  for (std::size_t c = 0; c < s.segment_name.size(); ++c) {
-    out += fmt::format("  {:<10} {:>7} customers, mean spend {:.2f}\n", s.segment_name[c],
-                       s.size[c], s.mean_total_purchase_amount[c]);
+  // VIP first, then the lower tiers.
+  for (std::size_t tier = 0; tier < s.segment_name.size(); ++tier) {
+    for (std::size_t c = 0; c < s.segment_name.size(); ++c) {
+      if (static_cast<std::size_t>(s.tier[c]) == tier) {
+        out += fmt::format("  {:<10} {:>7} customers, mean spend {:.2f}\n", s.segment_name[c],
+                           s.size[c], s.mean_total_purchase_amount[c]);
+      }
+    }
   }
   out += "  outputs\n";
   for (const auto& path : result.outputs) {
@@ -185,6 +195,89 @@ int run_segment_command(pipeline::RunConfig& config, const TextFlags& text,
   return 0;
 }
 
+void add_analysis_flags(CLI::App& command, pipeline::AnalysisSettings& analysis) {
+  command
+      .add_option("--period", analysis.period,
+                  "latest-quarter (last-quarter), YYYYQn, YYYY, YYYY-MM-DD..YYYY-MM-DD or all")
+      ->capture_default_str();
+  command.add_option("--top", analysis.top, "how many products the report ranks")
+      ->capture_default_str();
+}
+
+void add_export_flags(CLI::App& command, pipeline::ExportTargets& targets, bool with_to) {
+  if (with_to) {
+    command
+        .add_option("--to", targets.destinations,
+                    "destinations: xlsx, sqlite, postgres, http (repeat or comma-separate)")
+        ->delimiter(',')
+        ->check(CLI::IsMember({"xlsx", "sqlite", "postgres", "http"}));
+  }
+  command.add_option("--db", targets.sqlite_path, "the SQLite file for --to sqlite")
+      ->capture_default_str();
+  command.add_option("--dsn", targets.postgres_dsn,
+                     "PostgreSQL connection URI for --to postgres, e.g. "
+                     "postgresql://user@127.0.0.1:5432/crm");
+  command.add_option("--table", targets.table, "customer table name in the database")
+      ->capture_default_str();
+  command.add_option("--url", targets.http_url, "webhook URL for --to http");
+  command.add_option("--batch", targets.http_batch, "customers per HTTP request")
+      ->capture_default_str();
+  command
+      .add_option("--sync-fields", targets.http_sync_fields,
+                  "send a customer when its segment changed (segment) or any field (all)")
+      ->check(CLI::IsMember({"segment", "all"}))
+      ->capture_default_str();
+  command.add_flag("--dry-run", targets.dry_run,
+                   "HTTP: say what would be sent, send nothing, change no state");
+}
+
+pipeline::AnalysisOptions analysis_options(const pipeline::RunConfig& config) {
+  pipeline::AnalysisOptions options;
+  options.out = config.etl.out;
+  options.period = config.analysis.period;
+  options.top = config.analysis.top;
+  options.version = SALESPIPE_VERSION;
+  return options;
+}
+
+pipeline::ExportOptions export_options(const pipeline::RunConfig& config) {
+  pipeline::ExportOptions options;
+  options.out = config.etl.out;
+  options.targets = config.exports;
+  if (const char* token = std::getenv("SALESPIPE_HTTP_TOKEN"); token != nullptr && *token) {
+    options.http_token = token;
+  }
+  options.vip_segment = config.segment.segment.names().front();
+  options.now_utc = utc_now;
+  return options;
+}
+
+std::string analysis_summary(const pipeline::AnalysisResult& result) {
+  std::string out = fmt::format("salespipe analyze: {} top {} products by revenue\n",
+                                analyze::describe(result.top.period), result.top.rows.size());
+  for (const auto& row : result.top.rows) {
+    out += fmt::format("  {:>2}. {:<12} {:>14}\n", row.rank, row.product_id,
+                       analyze::format_dollars(row.revenue));
+  }
+  for (const auto& insight : result.insights) {
+    out += fmt::format("  * {}\n", insight.sentence);
+  }
+  out += "  outputs\n";
+  for (const auto& path : result.outputs) {
+    out += fmt::format("            {}\n", path.string());
+  }
+  return out;
+}
+
+std::string export_summary(const std::vector<pipeline::ExportOutcome>& outcomes) {
+  std::string out = "salespipe export:\n";
+  for (const auto& outcome : outcomes) {
+    out += fmt::format("  {:<8} {}\n           {}\n", outcome.destination, outcome.target,
+                       outcome.summary);
+  }
+  return out;
+}
+
 /// `salespipe run`: every stage in one process, in memory.
 int run_all_command(pipeline::RunConfig& config, const TextFlags& text, const CommonFlags& common) {
   finish_etl_flags(config.etl, text);
@@ -195,13 +288,27 @@ int run_all_command(pipeline::RunConfig& config, const TextFlags& text, const Co
   const pipeline::EtlResult etl = pipeline::run_etl(config.etl);
   config.segment.out = config.etl.out;
   const pipeline::SegmentResult segments = pipeline::segment_tables(config.segment, etl.sales);
+  const pipeline::AnalysisResult analysis = pipeline::analyze_tables(
+      analysis_options(config), etl.sales, etl.reviews, segments.manifest_json,
+      pipeline::SegmentInputs{segments.is_vip, segments.vip_table_rows, segments.summary_json});
+  ExportData data;
+  data.customers = pipeline::export_customers(segments, etl.sales);
+  data.sales = &etl.sales;
+  data.segment_of_customer = segments.segment_of_customer;
+  pipeline::set_top_products(data, analyze::top_products_csv(analysis.top),
+                             analyze::describe(analysis.top.period));
+  const auto exports = pipeline::run_exports(export_options(config), data);
   if (common.json) {
-    fmt::print("{}", etl.manifest_json);
+    fmt::print("{}", segments.manifest_json);
     return 0;
   }
   if (!common.quiet) {
     fmt::print("{}", etl_summary(config.etl, etl, seconds_since(start)));
     fmt::print("{}", segment_summary(segments));
+    fmt::print("{}", analysis_summary(analysis));
+    fmt::print("{}", export_summary(exports));
+    const auto report = config.etl.out / "reports/report.html";
+    fmt::print("\nThe report: {}\n", report.string());
   }
   return 0;
 }
@@ -266,6 +373,8 @@ int real_main(int argc, char** argv) {
       app.add_subcommand("run", "the whole pipeline in one process: etl, segment, analyze, export");
   add_etl_flags(*run_command, config.etl, text);
   add_segment_flags(*run_command, config.segment, text);
+  add_analysis_flags(*run_command, config.analysis);
+  add_export_flags(*run_command, config.exports, true);
   add_config_flag(*run_command, text);
   add_common_flags(*run_command, common);
 
@@ -282,6 +391,22 @@ int real_main(int argc, char** argv) {
   add_segment_flags(*segment_command, config.segment, text);
   add_config_flag(*segment_command, text);
   add_common_flags(*segment_command, common);
+
+  CLI::App* analyze_command = app.add_subcommand(
+      "analyze", "top products for a period, their sentiment, insights, charts and the report");
+  analyze_command->add_option("--out", config.etl.out, "the folder `etl` wrote")
+      ->capture_default_str();
+  add_analysis_flags(*analyze_command, config.analysis);
+  add_config_flag(*analyze_command, text);
+  add_common_flags(*analyze_command, common);
+
+  CLI::App* export_command = app.add_subcommand(
+      "export", "reverse ETL: the VIP-enriched data to XLSX, SQLite, PostgreSQL or a webhook");
+  export_command->add_option("--out", config.etl.out, "the folder `segment` wrote")
+      ->capture_default_str();
+  add_export_flags(*export_command, config.exports, true);
+  add_config_flag(*export_command, text);
+  add_common_flags(*export_command, common);
 
   std::string profile_path;
   CLI::App* profile_command = app.add_subcommand(
@@ -325,6 +450,20 @@ int real_main(int argc, char** argv) {
   }
   if (segment_command->parsed()) {
     return run_segment_command(config, text, common);
+  }
+  if (analyze_command->parsed()) {
+    const auto result = pipeline::analyze_from_files(analysis_options(config));
+    if (!common.quiet) {
+      fmt::print("{}", analysis_summary(result));
+    }
+    return 0;
+  }
+  if (export_command->parsed()) {
+    const auto outcomes = pipeline::export_from_files(export_options(config));
+    if (!common.quiet) {
+      fmt::print("{}", export_summary(outcomes));
+    }
+    return 0;
   }
   if (generate_command->parsed()) {
     return run_generate_command(generate_options, feedback_format, generate_out, common);

@@ -273,6 +273,22 @@ SegmentResult segment_tables(const SegmentOptions& options, const SalesTable& sa
   return result;
 }
 
+ExportCustomers export_customers(const SegmentResult& result, const SalesTable& sales) {
+  const auto& s = result.segmentation;
+  const auto& f = result.features;
+  ExportCustomers customers;
+  for (std::size_t i = 0; i < s.customers(); ++i) {
+    customers.customer_id.push_back(sales.customers.name(s.customer[i]));
+    customers.segment.push_back(s.segment_of(i));
+    customers.total_purchase_amount.push_back(f.total_purchase_amount[i]);
+    customers.purchase_frequency.push_back(f.purchase_frequency[i]);
+    customers.avg_transaction_value.push_back(f.avg_transaction_value[i]);
+    customers.recency_days.push_back(f.recency_days[i]);
+    customers.cluster.push_back(s.cluster[i]);
+  }
+  return customers;
+}
+
 SegmentResult segment_from_files(const SegmentOptions& options) {
   options.validate();
   const fs::path processed = warehouse_dir(options.out) / "processed_sales_data.csv";

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/export_tables.hpp"
 #include "core/tables.hpp"
 #include "segment/segment.hpp"
 
@@ -26,6 +27,7 @@ struct SegmentResult {
   std::vector<std::uint8_t> is_vip;                      ///< by customer code
   std::vector<std::vector<std::string>> vip_table_rows;  ///< top 20 VIP by spend, formatted
   std::string summary_json;                              ///< the manifest's "segmentation" object
+  std::string manifest_json;  ///< run_manifest.json with that section; empty without a manifest
   std::vector<std::filesystem::path> outputs;
 };
 
@@ -39,6 +41,9 @@ SegmentResult segment_tables(const SegmentOptions& options, const SalesTable& sa
 /// `salespipe segment` alone: reads data_warehouse/processed_sales_data.csv first.
 /// Throws Error{Input} when the warehouse is missing ("run `salespipe etl` first").
 SegmentResult segment_from_files(const SegmentOptions& options);
+
+/// The customer table the exports send, from a segmentation of these sales (customer_id order).
+ExportCustomers export_customers(const SegmentResult& result, const SalesTable& sales);
 
 /// The columns of customer_segments.csv for these options, in order.
 std::vector<std::string> customer_segments_header(const segment::Options& options);

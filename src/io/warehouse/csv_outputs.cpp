@@ -269,4 +269,60 @@ SalesTable read_processed_sales(const fs::path& path) {
   return sales;
 }
 
+ExportCustomers read_customer_segments(const fs::path& path) {
+  auto reader = csv::Reader::open(path);
+  const auto& header = reader.header();
+  const auto column = [&](std::string_view name) -> std::size_t {
+    for (std::size_t i = 0; i < header.size(); ++i) {
+      if (header[i] == name) {
+        return i;
+      }
+    }
+    throw Error(ErrorKind::Input, Location{reader.file_name(), 1, 1},
+                fmt::format("not a customer_segments.csv of salespipe: no column {}", name));
+  };
+  const std::size_t id = column("customer_id");
+  const std::size_t total = column("total_purchase_amount");
+  const std::size_t frequency = column("purchase_frequency");
+  const std::size_t average = column("avg_transaction_value");
+  const std::size_t recency = column("recency_days");
+  const std::size_t cluster = column("cluster");
+  const std::size_t segment = column("segment");
+  ExportCustomers customers;
+  csv::Batch batch;
+  while (reader.next_batch(batch)) {
+    for (std::size_t row = 0; row < batch.size(); ++row) {
+      const auto bad = [&] {
+        return Error(ErrorKind::Input, Location{reader.file_name(), batch.line[row], 1},
+                     "not a customer_segments.csv of salespipe: a value is not in its format");
+      };
+      if (batch.status[row] != csv::RecordStatus::Ok) {
+        throw bad();
+      }
+      const auto field = [&](std::size_t c) { return batch.field(row, c); };
+      const auto money = parse_warehouse_money(field(total));
+      std::int64_t count = 0;
+      std::int64_t days = 0;
+      std::int32_t cluster_number = 0;
+      double avg = 0;
+      const auto parse = [](std::string_view text, auto& value) {
+        const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+        return result.ec == std::errc() && result.ptr == text.data() + text.size();
+      };
+      if (!money || !parse(field(frequency), count) || !parse(field(recency), days) ||
+          !parse(field(cluster), cluster_number) || !parse(field(average), avg)) {
+        throw bad();
+      }
+      customers.customer_id.push_back(field(id));
+      customers.segment.push_back(field(segment));
+      customers.total_purchase_amount.push_back(*money);
+      customers.purchase_frequency.push_back(count);
+      customers.avg_transaction_value.push_back(avg);
+      customers.recency_days.push_back(days);
+      customers.cluster.push_back(cluster_number);
+    }
+  }
+  return customers;
+}
+
 }  // namespace salespipe::io::warehouse

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "core/export_tables.hpp"
 #include "core/reason.hpp"
 #include "core/tables.hpp"
 
@@ -27,6 +28,10 @@ void write_rejects(const std::filesystem::path& path, std::vector<Reject> reject
 /// Reads a processed_sales_data.csv written by write_processed_sales back into a SalesTable
 /// (for stages run alone). Throws Error{Input, file:line:col} when the file is not one of ours.
 SalesTable read_processed_sales(const std::filesystem::path& path);
+
+/// Reads data_warehouse/customer_segments.csv (written by the segment stage) into the customer
+/// table the exports send. Throws Error{Input, file:line:col} when it is not one of ours.
+ExportCustomers read_customer_segments(const std::filesystem::path& path);
 
 /// A sentiment score as the outputs print it: the shortest exact form, always with a decimal
 /// point ("4.5", "3.0").
