@@ -538,13 +538,17 @@ TEST_F(HttpSync, ResumesAfterAFailureInBatch3WithoutResendingWhatSucceeded) {
   ASSERT_EQ(first_run.size(), 3u);
   EXPECT_EQ(saved(options()).size(), 6u);
 
-  const HttpSyncResult resumed = sync(rows, options());
+  // A day later: updated_at differs, the keys must not.
+  HttpOptions next_day = options();
+  next_day.now_utc = "2024-03-02T08:30:00Z";
+  const HttpSyncResult resumed = sync(rows, next_day);
   const std::vector<Recorded> all = server_.requests();
   ASSERT_EQ(all.size(), 5u);
   EXPECT_EQ(ids_of(all[3].body), ids_from({7, 8, 9}));
   EXPECT_EQ(ids_of(all[4].body), ids_from({10}));
   // The failed batch goes again with the key it had: a server that applied it can tell.
   EXPECT_EQ(all[3].header("Idempotency-Key"), first_run[2].header("Idempotency-Key"));
+  EXPECT_EQ(parse_batch(all[3].body).customers.at(0).updated_at, "2024-03-02T08:30:00Z");
   EXPECT_EQ(resumed.sent, 4u);
   EXPECT_EQ(resumed.unchanged, 6u);
 
