@@ -28,4 +28,23 @@ void count_reject(std::array<ReasonQuality, kReasonCount>& by_reason, Reason rea
   }
 }
 
+void RecordFaults::add(std::string_view field, Reason reason, std::string_view raw,
+                       std::string_view what) {
+  if (field_.empty()) {
+    field_ = field;
+    reason_ = reason;
+    raw_ = raw;
+  } else {
+    message_ += "; ";
+  }
+  message_ += fmt::format("{}: {}", field, what);
+}
+
+Reject RecordFaults::take_reject(std::string source, std::uint64_t line,
+                                 std::array<ReasonQuality, kReasonCount>& by_reason) {
+  count_reject(by_reason, reason_, line, raw_);
+  return Reject{std::move(source),         line,    std::move(field_),
+                printable_raw_value(raw_), reason_, std::move(message_)};
+}
+
 }  // namespace salespipe::clean

@@ -71,6 +71,23 @@ struct ReviewQuality {
   DateColumnQuality review_date;
 };
 
+/// The faults of one record, added in canonical column order: the first decides the record's
+/// column and reason, and every one joins the message (DESIGN.md section 3, "Rejects").
+class RecordFaults {
+ public:
+  void add(std::string_view field, Reason reason, std::string_view raw, std::string_view what);
+  bool any() const noexcept { return !field_.empty(); }
+  /// The record's line of rejects.csv; also counts it under its reason in by_reason.
+  Reject take_reject(std::string source, std::uint64_t line,
+                     std::array<ReasonQuality, kReasonCount>& by_reason);
+
+ private:
+  std::string field_;
+  Reason reason_{};
+  std::string raw_;
+  std::string message_;
+};
+
 /// Counts a reject under its reason, keeping the first few examples.
 void count_reject(std::array<ReasonQuality, kReasonCount>& by_reason, Reason reason,
                   std::uint64_t line, std::string_view raw);

@@ -51,24 +51,6 @@ bool is_blank_cell(const Cell& cell) noexcept {
          (cell.kind == CellKind::String && trim(cell.text).empty());
 }
 
-struct Faults {
-  std::optional<ReviewField> first;
-  Reason reason{};
-  std::string first_raw;
-  std::string message;
-
-  void add(ReviewField field, Reason why, std::string_view raw, std::string_view what) {
-    if (!first) {
-      first = field;
-      reason = why;
-      first_raw = raw;
-    } else {
-      message += "; ";
-    }
-    message += fmt::format("{}: {}", kFieldNames[static_cast<std::size_t>(field)], what);
-  }
-};
-
 }  // namespace
 
 std::string_view review_field_name(ReviewField field) noexcept {
@@ -85,7 +67,7 @@ ReviewCleaner::ReviewCleaner(std::string source, const CleanOptions& options, In
 
 void ReviewCleaner::add(std::uint64_t line, std::span<const Cell, kReviewFieldCount> cells) {
   ++quality_.read;
-  Faults faults;
+  RecordFaults faults;
   const auto cell = [&](ReviewField f) -> const Cell& {
     return cells[static_cast<std::size_t>(f)];
   };
@@ -98,12 +80,12 @@ void ReviewCleaner::add(std::uint64_t line, std::span<const Cell, kReviewFieldCo
     const Cell& value = cell(id_fields[k]);
     if (is_blank_cell(value)) {
       ++quality_.missing[static_cast<std::size_t>(id_fields[k])];
-      faults.add(id_fields[k], missing_reason[k], cell_raw(value), "missing");
+      faults.add(review_field_name(id_fields[k]), missing_reason[k], cell_raw(value), "missing");
     } else if (value.kind == CellKind::String || value.kind == CellKind::Number) {
       // A numeric id such as 1001 is a code like any other.
       repairs[k] = normalize_id(value.text, ids[k]);
     } else {
-      faults.add(id_fields[k], missing_reason[k], cell_raw(value),
+      faults.add(review_field_name(id_fields[k]), missing_reason[k], cell_raw(value),
                  fmt::format("{} is not an identifier", kind_name(value.kind)));
     }
   }
@@ -113,7 +95,8 @@ void ReviewCleaner::add(std::uint64_t line, std::span<const Cell, kReviewFieldCo
   bool from_string = false;
   if (is_blank_cell(score)) {
     ++quality_.missing[static_cast<std::size_t>(ReviewField::SentimentScore)];
-    faults.add(ReviewField::SentimentScore, Reason::MissingSentiment, cell_raw(score), "missing");
+    faults.add(review_field_name(ReviewField::SentimentScore), Reason::MissingSentiment,
+               cell_raw(score), "missing");
   } else if (score.kind == CellKind::Number || score.kind == CellKind::String) {
     from_string = score.kind == CellKind::String;
     const SentimentResult parsed =
@@ -121,42 +104,41 @@ void ReviewCleaner::add(std::uint64_t line, std::span<const Cell, kReviewFieldCo
     if (parsed.status == CellStatus::Ok) {
       sentiment = parsed.value;
     } else if (parsed.status == CellStatus::OutOfRange) {
-      faults.add(ReviewField::SentimentScore, Reason::SentimentOutOfRange, score.text,
+      faults.add(review_field_name(ReviewField::SentimentScore), Reason::SentimentOutOfRange,
+                 score.text,
                  fmt::format("{} is outside [{}, {}]", printable_raw_value(score.text, 64),
                              options_.sentiment_min, options_.sentiment_max));
     } else {
       faults.add(
-          ReviewField::SentimentScore, Reason::BadSentiment, score.text,
+          review_field_name(ReviewField::SentimentScore), Reason::BadSentiment, score.text,
           fmt::format("cannot read \"{}\" as a number", printable_raw_value(score.text, 64)));
     }
   } else {
-    faults.add(ReviewField::SentimentScore, Reason::BadSentiment, cell_raw(score),
-               fmt::format("{} is not a score", kind_name(score.kind)));
+    faults.add(review_field_name(ReviewField::SentimentScore), Reason::BadSentiment,
+               cell_raw(score), fmt::format("{} is not a score", kind_name(score.kind)));
   }
 
   const Cell& date_cell = cell(ReviewField::ReviewDate);
   ParsedDate date{};
   if (is_blank_cell(date_cell)) {
     ++quality_.missing[static_cast<std::size_t>(ReviewField::ReviewDate)];
-    faults.add(ReviewField::ReviewDate, Reason::MissingDate, cell_raw(date_cell), "missing");
+    faults.add(review_field_name(ReviewField::ReviewDate), Reason::MissingDate, cell_raw(date_cell),
+               "missing");
   } else if (date_cell.kind != CellKind::String) {
-    faults.add(ReviewField::ReviewDate, Reason::BadDate, cell_raw(date_cell),
+    faults.add(review_field_name(ReviewField::ReviewDate), Reason::BadDate, cell_raw(date_cell),
                fmt::format("{} is not a date", kind_name(date_cell.kind)));
   } else {
     date = dates_.observe(date_cell.text);
     if (date.status != CellStatus::Ok) {
-      faults.add(ReviewField::ReviewDate, Reason::BadDate, date_cell.text,
+      faults.add(review_field_name(ReviewField::ReviewDate), Reason::BadDate, date_cell.text,
                  fmt::format("cannot read \"{}\" as a real date",
                              printable_raw_value(date_cell.text, 64)));
     }
   }
 
-  if (faults.first) {
+  if (faults.any()) {
     ++quality_.rejected;
-    count_reject(quality_.by_reason, faults.reason, line, faults.first_raw);
-    rejects_.push_back(Reject{source_, line, std::string(review_field_name(*faults.first)),
-                              printable_raw_value(faults.first_raw), faults.reason,
-                              std::move(faults.message)});
+    rejects_.push_back(faults.take_reject(source_, line, quality_.by_reason));
     return;
   }
   quality_.sentiment_from_string += from_string ? 1u : 0u;

@@ -16,25 +16,6 @@ constexpr std::array<Reason, kSalesFieldCount> kMissingReason = {
     Reason::MissingSaleId, Reason::MissingProductId, Reason::MissingCustomerId,
     Reason::MissingPrice,  Reason::BadQuantity,      Reason::MissingDate};
 
-/// The first fault of a record decides its reason; later ones join the message.
-struct Faults {
-  std::optional<SalesField> first;
-  Reason reason{};
-  std::string first_raw;
-  std::string message;
-
-  void add(SalesField field, Reason why, std::string_view raw, std::string_view what) {
-    if (!first) {
-      first = field;
-      reason = why;
-      first_raw = raw;
-    } else {
-      message += "; ";
-    }
-    message += fmt::format("{}: {}", kFieldNames[static_cast<std::size_t>(field)], what);
-  }
-};
-
 }  // namespace
 
 std::string_view sales_field_name(SalesField field) noexcept {
@@ -109,14 +90,14 @@ void SalesCleaner::add(std::uint64_t line, std::span<const std::string_view> fie
     return column ? fields[*column] : std::string_view();
   };
   const auto count_missing = [&](SalesField f) { ++quality_.missing[static_cast<std::size_t>(f)]; };
-  Faults faults;
+  RecordFaults faults;
 
   // Identifiers: trimmed; product and customer codes also upper-cased.
   const std::string_view raw_sale_id = field(SalesField::SaleId);
   const std::string_view sale_id = trim(raw_sale_id);
   if (sale_id.empty()) {
     count_missing(SalesField::SaleId);
-    faults.add(SalesField::SaleId, Reason::MissingSaleId, raw_sale_id, "missing");
+    faults.add(sales_field_name(SalesField::SaleId), Reason::MissingSaleId, raw_sale_id, "missing");
   }
   const SalesField id_fields[2] = {SalesField::ProductId, SalesField::CustomerId};
   IdRepair repairs[2];
@@ -125,8 +106,8 @@ void SalesCleaner::add(std::uint64_t line, std::span<const std::string_view> fie
     repairs[k] = normalize_id(raw, id_buffers_[k]);
     if (id_buffers_[k].empty()) {
       count_missing(id_fields[k]);
-      faults.add(id_fields[k], kMissingReason[static_cast<std::size_t>(id_fields[k])], raw,
-                 "missing");
+      faults.add(sales_field_name(id_fields[k]),
+                 kMissingReason[static_cast<std::size_t>(id_fields[k])], raw, "missing");
     }
   }
 
@@ -137,14 +118,15 @@ void SalesCleaner::add(std::uint64_t line, std::span<const std::string_view> fie
       break;
     case CellStatus::Missing:
       count_missing(SalesField::SalePrice);
-      faults.add(SalesField::SalePrice, Reason::MissingPrice, raw_price, "missing");
+      faults.add(sales_field_name(SalesField::SalePrice), Reason::MissingPrice, raw_price,
+                 "missing");
       break;
     case CellStatus::NonPositive:
-      faults.add(SalesField::SalePrice, Reason::NonpositivePrice, raw_price,
+      faults.add(sales_field_name(SalesField::SalePrice), Reason::NonpositivePrice, raw_price,
                  fmt::format("\"{}\" is not a positive price", printable_raw_value(raw_price, 64)));
       break;
     default:
-      faults.add(SalesField::SalePrice, Reason::BadPrice, raw_price,
+      faults.add(sales_field_name(SalesField::SalePrice), Reason::BadPrice, raw_price,
                  fmt::format("cannot read \"{}\" as a price", printable_raw_value(raw_price, 64)));
       break;
   }
@@ -160,16 +142,16 @@ void SalesCleaner::add(std::uint64_t line, std::span<const std::string_view> fie
       count_missing(SalesField::Quantity);
       quantity_defaulted = true;
     } else {
-      faults.add(SalesField::Quantity, Reason::BadQuantity, raw_quantity,
+      faults.add(sales_field_name(SalesField::Quantity), Reason::BadQuantity, raw_quantity,
                  fmt::format("\"{}\" is not a positive whole number",
                              printable_raw_value(raw_quantity, 64)));
     }
   }
   // total_revenue must fit too: a sale whose revenue would overflow is not loaded.
-  if (price.status == CellStatus::Ok && !faults.first) {
+  if (price.status == CellStatus::Ok && !faults.any()) {
     if (!checked_multiply(price.value, quantity)) {
-      faults.add(SalesField::Quantity, Reason::BadQuantity, field(SalesField::Quantity),
-                 "price times quantity overflows");
+      faults.add(sales_field_name(SalesField::Quantity), Reason::BadQuantity,
+                 field(SalesField::Quantity), "price times quantity overflows");
     }
   }
 
@@ -178,18 +160,15 @@ void SalesCleaner::add(std::uint64_t line, std::span<const std::string_view> fie
   const ParsedDate date = dates_.observe(raw_date);
   if (date.status == CellStatus::Missing) {
     count_missing(SalesField::SaleDate);
-    faults.add(SalesField::SaleDate, Reason::MissingDate, raw_date, "missing");
+    faults.add(sales_field_name(SalesField::SaleDate), Reason::MissingDate, raw_date, "missing");
   } else if (date.status != CellStatus::Ok) {
-    faults.add(SalesField::SaleDate, Reason::BadDate, raw_date,
+    faults.add(sales_field_name(SalesField::SaleDate), Reason::BadDate, raw_date,
                fmt::format("cannot read \"{}\" as a real date", printable_raw_value(raw_date, 64)));
   }
 
-  if (faults.first) {
-    count_reject(quality_.by_reason, faults.reason, line, faults.first_raw);
+  if (faults.any()) {
     ++quality_.rejected;
-    rejects_.push_back(Reject{source_, line, std::string(sales_field_name(*faults.first)),
-                              printable_raw_value(faults.first_raw), faults.reason,
-                              std::move(faults.message)});
+    rejects_.push_back(faults.take_reject(source_, line, quality_.by_reason));
     return;
   }
 

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <exception>
+#include <random>
 
 #include "analyze/format.hpp"
 #include "analyze/top_products.hpp"
@@ -249,6 +250,8 @@ pipeline::ExportOptions export_options(const pipeline::RunConfig& config) {
   }
   options.vip_segment = config.segment.segment.names().front();
   options.now_utc = utc_now;
+  // Retries of many clients should not line up: each run gets its own jitter.
+  options.jitter_seed = std::random_device{}();
   return options;
 }
 

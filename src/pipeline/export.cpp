@@ -35,6 +35,11 @@ std::string without_password(const std::string& dsn) {
   return dsn.substr(0, colon + 1) + "***" + dsn.substr(at);
 }
 
+/// A URL as it may be printed: a query string can hold a key.
+std::string_view url_without_query(std::string_view url) {
+  return url.substr(0, url.find_first_of("?#"));
+}
+
 void record(io::sql::StateDb& state, const std::string& destination, const std::string& started,
             const std::string& finished, std::uint64_t sent, std::uint64_t updated,
             std::uint64_t unchanged, std::uint64_t failed, std::optional<std::string> error) {
@@ -123,13 +128,15 @@ std::vector<ExportOutcome> run_exports(const ExportOptions& options, const Expor
         http.dry_run = options.targets.dry_run;
         http.bearer_token = options.http_token;
         http.now_utc = started;
+        http.jitter_seed = options.jitter_seed;
         // sync_http records its own sync_runs row, failed or not.
         const auto result = io::http::sync_http(data.customers, state, http);
         outcomes.push_back(
-            {"http", options.targets.http_url,
+            {"http", std::string(url_without_query(options.targets.http_url)),
              fmt::format("{} customers, {} changed: {} {} in {} batches ({} retries), {} "
                          "unchanged",
-                         result.customers, result.changed, result.sent,
+                         result.customers, result.changed,
+                         options.targets.dry_run ? result.changed : result.sent,
                          options.targets.dry_run ? "would be sent" : "sent", result.batches,
                          result.retries, result.unchanged)});
       }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -17,6 +18,7 @@ struct ExportOptions {
   std::optional<std::string> http_token;  ///< from SALESPIPE_HTTP_TOKEN, never from a flag
   std::string vip_segment = "VIP";        ///< highlighted in the XLSX
   std::function<std::string()> now_utc;   ///< ISO-8601 UTC; the library reads no clock
+  std::uint64_t jitter_seed = 0;          ///< HTTP retry jitter; the CLI passes a random one
 
   /// Throws Error{Usage}: an unknown destination, a destination without its address, no clock.
   void validate() const;
