@@ -46,7 +46,9 @@ format-check:
 
 bench: deps
 	bash scripts/install-deps.sh --extra
-	bash bench/run.sh
+	cmake --preset bench $(CMAKE_FLAGS) >/dev/null
+	cmake --build build/bench -j $(JOBS)
+	bash bench/run.sh build/bench/src/cli/salespipe
 
 fuzz:
 	bash scripts/install-deps.sh --extra

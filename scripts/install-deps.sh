@@ -14,13 +14,14 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # reference scripts re-checked in CI (pandas, scikit-learn)
   python3 python3-pandas python3-sklearn
-  # output checks: unzip for XLSX read-back; the HTML report in headless Chromium (DESIGN 12)
-  unzip chromium nodejs
+  # output checks: unzip for XLSX read-back; the workbook opened by LibreOffice and its PDF read
+  # back; the HTML report in headless Chromium (DESIGN 12)
+  unzip libreoffice-calc-nogui poppler-utils chromium nodejs
 )
 
 if [ "${1:-}" = "--extra" ]; then
   # Only for `make bench` and visual checks, not for `make test`.
-  packages+=(time hyperfine valgrind clang libclang-rt-14-dev poppler-utils)
+  packages+=(time hyperfine valgrind clang libclang-rt-14-dev)
 fi
 
 missing=()
