@@ -49,6 +49,7 @@ bench: deps
 	cmake --preset bench $(CMAKE_FLAGS) >/dev/null
 	cmake --build build/bench -j $(JOBS)
 	bash bench/run.sh build/bench/src/cli/salespipe
+	bash bench/stages.sh build/bench/src/cli/salespipe
 
 fuzz:
 	bash scripts/install-deps.sh --extra
