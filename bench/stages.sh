@@ -37,7 +37,7 @@ done
 kmeans_line="not measured: build the kmeans_bench target (cmake --preset bench)"
 if [ -x "$build_dir/bench/kmeans_bench" ]; then
   kmeans_line=$(/usr/bin/python3 "$here/kmeans_sklearn.py" --repeat "$runs" \
-    --salespipe-bench "$build_dir/bench/kmeans_bench" 2>&1 | tail -5)
+    --salespipe-bench "$build_dir/bench/kmeans_bench" 2>&1)
 fi
 
 {
