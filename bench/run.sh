@@ -22,7 +22,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
-rows=${BENCH_ROWS:-"1000000 10000000"}
+rows=${BENCH_ROWS-"1000000 10000000"}  # set but empty: reuse the last measurements
 runs=${RUNS:-3}
 peers=${BENCH_PEERS:-"duckdb pandas"}
 profile=${BENCH_PROFILE:-perf}
@@ -145,7 +145,7 @@ for n in $rows; do
   # Warm the page cache so every tool reads the same cached files; the floor is what reading
   # both files costs then.
   cat "$sales" "$feedback" >/dev/null
-  for i in 1 2 3; do
+  for _ in 1 2 3; do
     start=$(date +%s%N)
     cat "$sales" "$feedback" >/dev/null
     echo "$n $(( ($(date +%s%N) - start) / 1000000 ))" >>"$work/floors.tsv"
@@ -222,8 +222,29 @@ for kind in $profile; do
           --sales sale_price.csv --feedback customer_feedback.json --out out \
           --no-warehouse-db --no-fingerprints --quiet >/dev/null 2>callgrind.log
         callgrind_annotate --inclusive=no callgrind.out >annotate.txt 2>/dev/null || true
-        grep -E '^ *[0-9,]+ \(' annotate.txt | sed -E 's#[^ ]*/([^/ ]+:)#\1#' |
-          sed -n '1,25p' >"$work/profile-callgrind.txt" || true
+        # Function names without argument lists, object files without their folders.
+        grep -E '^ *[0-9,]+ \(' annotate.txt |
+          sed -E 's#[^ ]*/([^/ ]+:)#\1#; s#\?\?\?:##; s# \[[^]]*/([^/]+)\]$# [\1]#' |
+          "$python" -c '
+import sys
+for line in sys.stdin:
+    line = line.rstrip("\n")
+    head, _, obj = line.rpartition(" [")
+    name = head if head else line
+    # Drop argument lists: cut at the first "(" after the counts.
+    counts, _, rest = name.partition(")  ")
+    depth, out = 0, []
+    for ch in rest:
+        if ch == "(":
+            depth += 1
+            if depth == 1:
+                out.append("()")
+        elif ch == ")":
+            depth -= 1
+        elif depth == 0:
+            out.append(ch)
+    print(counts + ")  " + "".join(out) + (" [" + obj if head else ""))
+' | sed -n '1,25p' >"$work/profile-callgrind.txt" || true
         rm -rf out
       )
       ;;
@@ -308,7 +329,7 @@ w("")
 w("Written by `bench/run.sh` (`make bench`) from its own measurements; do not edit by hand.")
 w("What each tool does and how to read the numbers: [bench/README.md](README.md).")
 w("")
-w(f"- Date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}")
+w(f"- Report written: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}")
 w(f"- Machine: {os.cpu_count()} CPUs ({cpu}), {mem_kb / 1024 / 1024:.1f} GiB memory, "
   f"Linux {platform.release()}")
 w(f"- salespipe {env['SALESPIPE_VERSION']} ({env['CXX_VERSION']}), "
