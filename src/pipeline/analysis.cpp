@@ -8,7 +8,6 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <system_error>
 
@@ -21,6 +20,7 @@
 #include "io/sql/warehouse_read.hpp"
 #include "io/warehouse/commit.hpp"
 #include "io/warehouse/csv_outputs.hpp"
+#include "io/warehouse/text_file.hpp"
 #include "pipeline/etl.hpp"
 
 namespace salespipe::pipeline {
@@ -966,26 +966,6 @@ void write_top_products_table(const fs::path& database, const analyze::TopProduc
                          });
 }
 
-std::string read_whole_file(const fs::path& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    throw Error(ErrorKind::Input, Location{path.string(), 0, 0},
-                "cannot read: run `salespipe etl` first");
-  }
-  std::string text;
-  std::array<char, 65536> buffer{};
-  std::size_t got = 0;
-  while ((got = std::fread(buffer.data(), 1, buffer.size(), file)) > 0) {
-    text.append(buffer.data(), got);
-  }
-  const bool failed = std::ferror(file) != 0;
-  std::fclose(file);
-  if (failed) {
-    throw Error(ErrorKind::Input, Location{path.string(), 0, 0}, "cannot read the file");
-  }
-  return text;
-}
-
 // An interner holding a dictionary's names with the same codes.
 Interner interner_of(const Dictionary& dictionary, std::string_view what) {
   Interner interner;
@@ -1196,7 +1176,7 @@ AnalysisResult analyze_from_files(const AnalysisOptions& options) {
     throw Error(ErrorKind::Input, Location{manifest_path.string(), 0, 0},
                 "no run manifest here: run `salespipe etl` first");
   }
-  const std::string manifest = read_whole_file(manifest_path);
+  const std::string manifest = io::warehouse::read_text_file(manifest_path);
 
   // Segments count only when `salespipe segment` ran after the latest etl: etl writes a manifest
   // without a "segmentation" section, so a customer_segments.csv without one is out of date. They

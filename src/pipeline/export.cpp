@@ -9,6 +9,7 @@
 #include "io/sql/state_db.hpp"
 #include "io/warehouse/commit.hpp"
 #include "io/warehouse/csv_outputs.hpp"
+#include "io/warehouse/text_file.hpp"
 #include "io/xlsx/writer.hpp"
 #include "pipeline/etl.hpp"
 
@@ -56,6 +57,7 @@ void record(io::sql::StateDb& state, const std::string& destination, const std::
 ExportOutcome export_xlsx(const ExportOptions& options, const ExportData& data) {
   const fs::path final_path = warehouse_dir(options.out) / "processed_sales_data_with_vip.xlsx";
   io::warehouse::FolderLock lock(options.out);
+  io::warehouse::remove_stale_temps(final_path.parent_path());
   io::warehouse::StagedOutputs outputs;
   io::xlsx::XlsxOptions xlsx;
   xlsx.vip_segment = options.vip_segment;
@@ -199,16 +201,7 @@ std::vector<ExportOutcome> export_from_files(const ExportOptions& options) {
   }
   const fs::path top = options.out / "reports/top_products.csv";
   if (fs::exists(top)) {
-    std::string bytes;
-    if (std::FILE* file = std::fopen(top.c_str(), "rb")) {
-      char buffer[65536];
-      std::size_t got = 0;
-      while ((got = std::fread(buffer, 1, sizeof buffer, file)) > 0) {
-        bytes.append(buffer, got);
-      }
-      std::fclose(file);
-    }
-    set_top_products(data, std::move(bytes), "");
+    set_top_products(data, io::warehouse::read_text_file(top), "");
   }
   return run_exports(options, data);
 }

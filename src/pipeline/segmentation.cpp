@@ -11,6 +11,7 @@
 #include "io/sql/warehouse.hpp"
 #include "io/warehouse/commit.hpp"
 #include "io/warehouse/csv_outputs.hpp"
+#include "io/warehouse/text_file.hpp"
 #include "pipeline/etl.hpp"
 
 namespace salespipe::pipeline {
@@ -154,22 +155,6 @@ std::string with_segmentation(std::string manifest, const std::string& section) 
   return manifest;
 }
 
-std::string read_text(const fs::path& path) {
-  std::string text;
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    throw Error(ErrorKind::Input, Location{path.string(), 0, 0},
-                "cannot read: run `salespipe etl` first");
-  }
-  char buffer[65536];
-  std::size_t got = 0;
-  while ((got = std::fread(buffer, 1, sizeof buffer, file)) > 0) {
-    text.append(buffer, got);
-  }
-  std::fclose(file);
-  return text;
-}
-
 }  // namespace
 
 std::vector<std::string> customer_segments_header(const segment::Options& options) {
@@ -239,7 +224,7 @@ SegmentResult segment_tables(const SegmentOptions& options, const SalesTable& sa
   if (fs::exists(manifest_path)) {
     io::warehouse::write_text_file(
         outputs.stage(manifest_path),
-        with_segmentation(read_text(manifest_path), result.summary_json));
+        with_segmentation(io::warehouse::read_text_file(manifest_path), result.summary_json));
   }
   outputs.commit();
   result.outputs = outputs.finals();
