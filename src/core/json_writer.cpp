@@ -153,6 +153,23 @@ JsonWriter& JsonWriter::raw_number(std::string_view text) {
   return *this;
 }
 
+JsonWriter& JsonWriter::embed(std::string_view written) {
+  if (!written.empty() && written.back() == '\n') {
+    written.remove_suffix(1);
+  }
+  before_value();
+  const std::size_t indent = stack_.size() * 2;
+  std::size_t start = 0;
+  for (std::size_t end = written.find('\n'); end != std::string_view::npos;
+       end = written.find('\n', start)) {
+    out_.append(written.substr(start, end + 1 - start));
+    out_.append(indent, ' ');
+    start = end + 1;
+  }
+  out_.append(written.substr(start));
+  return *this;
+}
+
 std::string JsonWriter::finish() {
   out_.push_back('\n');
   return std::move(out_);

@@ -31,6 +31,10 @@ class JsonWriter {
   JsonWriter& null();
   /// A number already formatted (e.g. money with two decimals), written as a JSON number.
   JsonWriter& raw_number(std::string_view text);
+  /// A whole value another JsonWriter wrote (its finish() text; the final newline is dropped),
+  /// with its lines indented to this depth: the bytes are those of writing the value here.
+  /// Re-indenting is safe because json_quote escapes every newline inside a string.
+  JsonWriter& embed(std::string_view written);
 
   /// The document, with a final newline.
   std::string finish();

@@ -13,6 +13,7 @@
 #include "io/warehouse/csv_outputs.hpp"
 #include "io/warehouse/text_file.hpp"
 #include "pipeline/etl.hpp"
+#include "pipeline/manifest.hpp"
 
 namespace salespipe::pipeline {
 namespace fs = std::filesystem;
@@ -126,33 +127,8 @@ std::string summary_json(const SegmentResult& result, const SalesTable& sales) {
   json.key("sales").value(static_cast<std::uint64_t>(sales.size()));
   json.end_object();
   std::string text = json.finish();
-  text.pop_back();  // embedded in the manifest: no final newline
+  text.pop_back();  // no final newline: `salespipe segment --json` prints it with one
   return text;
-}
-
-/// The manifest with its "segmentation" section set: the section is always the last key, so a
-/// previous one is cut off and the new one appended.
-std::string with_segmentation(std::string manifest, const std::string& section) {
-  constexpr std::string_view kKey = ",\n  \"segmentation\": ";
-  if (const auto at = manifest.find(kKey); at != std::string::npos) {
-    manifest.resize(at);
-  } else {
-    const auto end = manifest.rfind("\n}");
-    if (end == std::string::npos) {
-      throw Error(ErrorKind::Input, "run_manifest.json is not a salespipe manifest");
-    }
-    manifest.resize(end);
-  }
-  // Indent the section one level, as the manifest's own keys are.
-  std::string indented;
-  for (const char c : section) {
-    indented += c;
-    if (c == '\n') {
-      indented += "  ";
-    }
-  }
-  manifest += std::string(kKey) + indented + "\n}\n";
-  return manifest;
 }
 
 }  // namespace
@@ -222,9 +198,10 @@ SegmentResult segment_tables(const SegmentOptions& options, const SalesTable& sa
       &result.segment_of_customer);
   const fs::path manifest_path = warehouse / "run_manifest.json";
   if (fs::exists(manifest_path)) {
-    io::warehouse::write_text_file(
-        outputs.stage(manifest_path),
-        with_segmentation(io::warehouse::read_text_file(manifest_path), result.summary_json));
+    RunManifest manifest =
+        RunManifest::parse(io::warehouse::read_text_file(manifest_path), manifest_path.string());
+    manifest.set("segmentation", result.summary_json);
+    io::warehouse::write_text_file(outputs.stage(manifest_path), manifest.json());
   }
   outputs.commit();
   result.outputs = outputs.finals();

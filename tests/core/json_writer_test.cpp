@@ -28,5 +28,20 @@ TEST(JsonWriter, WritesShortestDoublesAndNullForNonFinite) {
   EXPECT_EQ(json.finish(), "[\n  0.1,\n  3,\n  null,\n  null,\n  12.50\n]\n");
 }
 
+TEST(JsonWriter, EmbedsAValueAnotherWriterWroteAsIfWrittenHere) {
+  JsonWriter inner;
+  inner.begin_object().key("k").value(2).key("list").begin_array().value("a\nb").end_array();
+  inner.end_object();
+  JsonWriter embedded;
+  embedded.begin_object().key("first").value(1).key("section").embed(inner.finish());
+  embedded.key("last").embed("true").end_object();
+
+  JsonWriter direct;
+  direct.begin_object().key("first").value(1).key("section").begin_object().key("k").value(2);
+  direct.key("list").begin_array().value("a\nb").end_array().end_object();
+  direct.key("last").value(true).end_object();
+  EXPECT_EQ(embedded.finish(), direct.finish());
+}
+
 }  // namespace
 }  // namespace salespipe
