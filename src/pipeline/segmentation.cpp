@@ -201,7 +201,8 @@ SegmentResult segment_tables(const SegmentOptions& options, const SalesTable& sa
     RunManifest manifest =
         RunManifest::parse(io::warehouse::read_text_file(manifest_path), manifest_path.string());
     manifest.set("segmentation", result.summary_json);
-    io::warehouse::write_text_file(outputs.stage(manifest_path), manifest.json());
+    result.manifest_json = manifest.json();
+    io::warehouse::write_text_file(outputs.stage(manifest_path), result.manifest_json);
   }
   outputs.commit();
   result.outputs = outputs.finals();

@@ -104,6 +104,22 @@ TEST_F(Cli, JsonSummaryIsTheManifest) {
   EXPECT_EQ(result.out, read_file(dir_ / "out/data_warehouse/run_manifest.json"));
 }
 
+TEST_F(Cli, RunJsonIsTheManifestWithItsSegmentationAndTheReportUsesIt) {
+  write_file(dir_ / "six.csv",
+             "sale_id,product_id,customer_id,sale_price,quantity,sale_date\n"
+             "1,P1,C1,1000,1,2023-01-02\n2,P1,C2,900,1,2023-01-03\n3,P2,C3,10,1,2023-01-04\n"
+             "4,P2,C4,12,1,2023-01-05\n5,P2,C5,11,1,2023-01-06\n6,P1,C6,9,1,2023-01-07\n");
+  const auto result = run_salespipe({"run", "--sales", (dir_ / "six.csv").string(), "--feedback",
+                                     (dir_ / "feedback.json").string(), "--out",
+                                     (dir_ / "out").string(), "--json"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, read_file(dir_ / "out/data_warehouse/run_manifest.json"));
+  EXPECT_NE(result.out.find("\n  \"segmentation\": {"), std::string::npos) << result.out;
+  // The report's data-quality section comes from that manifest.
+  const std::string report = read_file(dir_ / "out/reports/report.html");
+  EXPECT_EQ(report.find("No run manifest was given"), std::string::npos);
+}
+
 TEST_F(Cli, UnreadableSalesPathIsBadInput) {
   expect_fatal_input_leaves_outputs((dir_ / "missing.csv").string(),
                                     (dir_ / "feedback.json").string(), "missing.csv");

@@ -76,8 +76,9 @@ TEST_F(Segmentation, ManifestGetsOneSegmentationSectionAndKeepsTheRest) {
   etl(kSales);
   const std::string before = read_file(warehouse_dir(dir_.path()) / "run_manifest.json");
   segment();
-  segment(3);
+  const SegmentResult result = segment(3);
   const std::string after = read_file(warehouse_dir(dir_.path()) / "run_manifest.json");
+  EXPECT_EQ(result.manifest_json, after);
   EXPECT_EQ(after.substr(0, before.size() - 3),
             before.substr(0, before.size() - 3));  // all but "\n}\n"
   const auto first = after.find("\"segmentation\"");
