@@ -74,6 +74,10 @@ constexpr double kTableHeaderHeight = 40.0;
 constexpr double kMaxCellWidth = 360.0;
 constexpr double kAccentWidth = 4.0;
 
+// A table's subtitle wraps onto at most this many lines, this far apart; a longer one is cut.
+constexpr std::size_t kMaxTableSubtitleLines = 3;
+constexpr double kSubtitleLeading = 4.0;
+
 constexpr int kMinChartWidth = 480;
 constexpr int kMinChartHeight = 320;
 constexpr int kMaxImageSide = 16384;
@@ -700,9 +704,7 @@ Rendered render(const TableImage& table, const RenderOptions& options) {
   std::vector<std::vector<std::string>> cells(table.rows.size());
   std::vector<double> widths(columns, 0.0);
   double title_height = 0.0;
-  double subtitle_height = 0.0;
   const std::string title = detail::clean_label(table.title);
-  const std::string subtitle = detail::clean_label(table.subtitle);
   detail::with_scratch_painter(fonts, [&](Painter& p) {
     p.font(kCellSize, true);
     for (std::size_t c = 0; c < columns; ++c) {
@@ -718,8 +720,6 @@ Rendered render(const TableImage& table, const RenderOptions& options) {
     }
     p.font(kTitleSize, true);
     title_height = title.empty() ? 0.0 : p.line_height() + kHeaderGap;
-    p.font(kSubtitleSize);
-    subtitle_height = subtitle.empty() ? 0.0 : p.line_height() + kHeaderGap;
   });
 
   double natural = 0.0;
@@ -732,6 +732,19 @@ Rendered render(const TableImage& table, const RenderOptions& options) {
   for (double& width : widths) {
     width += spare / static_cast<double>(columns);
   }
+  // The subtitle wraps at the table's width, so a note longer than the columns reads whole.
+  std::vector<std::string> subtitle_lines;
+  double subtitle_line_step = 0.0;
+  detail::with_scratch_painter(fonts, [&](Painter& p) {
+    p.font(kSubtitleSize);
+    subtitle_lines =
+        p.wrap(detail::clean_label(table.subtitle), side - 2.0 * kMarginX, kMaxTableSubtitleLines);
+    subtitle_line_step = p.line_height() + kSubtitleLeading;
+  });
+  const double subtitle_height =
+      subtitle_lines.empty() ? 0.0
+                             : subtitle_line_step * static_cast<double>(subtitle_lines.size()) -
+                                   kSubtitleLeading + kHeaderGap;
   double top = kMarginTop + title_height + subtitle_height;
   if (top > kMarginTop) {
     top += kHeaderSpace - kHeaderGap;
@@ -756,10 +769,10 @@ Rendered render(const TableImage& table, const RenderOptions& options) {
              VAlign::Top);
       y += title_height;
     }
-    if (!subtitle.empty()) {
-      p.font(kSubtitleSize);
-      p.text(kMarginX, y, p.fit(subtitle, side - 2.0 * kMarginX), kMutedColor, HAlign::Left,
-             VAlign::Top);
+    p.font(kSubtitleSize);
+    for (const std::string& line : subtitle_lines) {
+      p.text(kMarginX, y, line, kMutedColor, HAlign::Left, VAlign::Top);
+      y += subtitle_line_step;
     }
     const double left = kMarginX;
     const double right = side - kMarginX;

@@ -301,6 +301,49 @@ std::string Painter::fit(const std::string& text, double max_width) {
   return lo == 0 ? ellipsis : candidate(cuts[lo - 1]);
 }
 
+std::vector<std::string> Painter::wrap(const std::string& text, double max_width,
+                                       std::size_t max_lines) {
+  std::vector<std::string> lines;
+  std::size_t at = 0;
+  while (lines.size() < max_lines) {
+    at = std::min(text.find_first_not_of(' ', at), text.size());
+    if (at == text.size()) {
+      break;
+    }
+    const std::string rest = text.substr(at);
+    if (lines.size() + 1 == max_lines || text_width(rest) <= max_width) {
+      lines.push_back(fit(rest, max_width));
+      break;
+    }
+    // The most whole words that fit; widths are measured, not summed, so kerning and the
+    // spaces between words count as cairo draws them.
+    std::size_t end = at;
+    for (std::size_t word_end = text.find(' ', at);; word_end = text.find(' ', word_end + 1)) {
+      word_end = std::min(word_end, text.size());
+      if (text_width(text.substr(at, word_end - at)) > max_width) {
+        break;
+      }
+      end = word_end;
+      if (word_end == text.size()) {
+        break;
+      }
+    }
+    if (end == at) {
+      // One word wider than the line: it gets a line of its own, cut.
+      end = std::min(text.find(' ', at), text.size());
+      lines.push_back(fit(text.substr(at, end - at), max_width));
+    } else {
+      std::string line = text.substr(at, end - at);
+      while (line.back() == ' ') {
+        line.pop_back();
+      }
+      lines.push_back(std::move(line));
+    }
+    at = end;
+  }
+  return lines;
+}
+
 std::string Painter::fit_middle(const std::string& text, double max_width) {
   if (text_width(text) <= max_width) {
     return text;

@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "report/chart.hpp"
 
@@ -77,6 +78,10 @@ class Painter {
   /// Like fit, but cuts out of the middle ("Wireless noise…model 103"), keeping the end where
   /// similar category names usually differ.
   std::string fit_middle(const std::string& text, double max_width);
+  /// text broken at spaces into lines at most max_width wide, at most max_lines of them: a word
+  /// wider than a line is cut by fit(), and so is the last line when text is left over (it
+  /// ends in "…"). Empty for text that is empty or only spaces.
+  std::vector<std::string> wrap(const std::string& text, double max_width, std::size_t max_lines);
 
   void fill_rect(double x, double y, double w, double h, Color color);
   /// A horizontal line, snapped to the pixel grid so a 1 px line stays sharp in the PNG.

@@ -740,6 +740,19 @@ TEST(TableImage, NoHighlightWithoutHighlightedRows) {
   EXPECT_GT(count_colour(image, whole(image), kZebra), 3 * 20000);
 }
 
+TEST(TableImage, LongSubtitleWrapsOntoMoreLinesAtTheSameWidth) {
+  const Rendered one_line = render(vip_table(3));
+  TableImage table = vip_table(3);
+  table.subtitle =
+      "20 of 20 VIP customers, highest total spend first. Spend and purchases are over all "
+      "loaded sales; days are counted back from the latest sale.";
+  const Rendered wrapped = render(table);
+  EXPECT_EQ(wrapped.width, one_line.width);
+  // One more subtitle line: a 16 px line and the leading between lines.
+  EXPECT_GT(wrapped.height, one_line.height + 16);
+  EXPECT_LT(wrapped.height, one_line.height + 30);
+}
+
 TEST(TableImage, WideTablesGrowBeyondTheMinimumWidth) {
   TableImage table = vip_table(3);
   for (auto& row : table.rows) {
