@@ -3,6 +3,9 @@
 // Helpers the two report renderers share; not part of the report's interface.
 
 #include <string_view>
+#include <vector>
+
+#include "report/report.hpp"
 
 namespace salespipe::report::detail {
 
@@ -18,6 +21,23 @@ inline bool looks_numeric(std::string_view value) noexcept {
     }
   }
   return true;
+}
+
+/// How the renderers lay out a list of facts as a table.
+struct FactsLayout {
+  bool notes = false;   ///< a note column, because at least one fact has a note
+  bool figures = true;  ///< values on the right, because every value is a figure
+};
+
+/// Figures line up on the right; a list that mixes in words ("latest-quarter", "no") reads
+/// better all on the left.
+inline FactsLayout facts_layout(const std::vector<Fact>& facts) noexcept {
+  FactsLayout layout;
+  for (const Fact& fact : facts) {
+    layout.notes = layout.notes || !fact.note.empty();
+    layout.figures = layout.figures && looks_numeric(fact.value);
+  }
+  return layout;
 }
 
 }  // namespace salespipe::report::detail

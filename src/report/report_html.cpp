@@ -178,9 +178,28 @@ std::string_view cell_class(const Table& table, std::size_t column) {
   return header.find("fingerprint") != std::string::npos ? "mono" : "";
 }
 
-void write_table(Html& html, const Table& table) {
+// <div class="table-wrap"><table class="...">: the wrapper lets a wide table scroll sideways;
+// close_table ends the table's body, the table and the wrapper.
+void open_table(Html& html, std::string_view css_class) {
   html.open("div", "table-wrap");
-  html.open("table");
+  html.open("table", css_class);
+}
+
+void close_table(Html& html) {
+  html.close("tbody");
+  html.close("table");
+  html.close("div");
+  html.newline();
+}
+
+// Ends a table row: one row a line.
+void close_row(Html& html) {
+  html.close("tr");
+  html.newline();
+}
+
+void write_table(Html& html, const Table& table) {
+  open_table(html, "");
   html.open("thead");
   html.open("tr");
   for (std::size_t c = 0; c < table.headers.size(); ++c) {
@@ -195,13 +214,29 @@ void write_table(Html& html, const Table& table) {
     for (std::size_t c = 0; c < row.size(); ++c) {
       html.element("td", cell_class(table, c), row[c]);
     }
-    html.close("tr");
-    html.newline();
+    close_row(html);
   }
-  html.close("tbody");
-  html.close("table");
-  html.close("div");
+  close_table(html);
+}
+
+// <section id="id"><h2>heading</h2>: how each part of the page starts; close_section ends it.
+void open_section(Html& html, std::string_view id, std::string_view heading) {
+  html.open("section", "", id);
+  html.element("h2", "", heading);
+}
+
+void close_section(Html& html) {
+  html.close("section");
   html.newline();
+}
+
+// The table, or when it has no rows the sentence that says so.
+void write_table_or(Html& html, const Table& table, std::string_view when_empty) {
+  if (table.empty()) {
+    html.element("p", "empty", when_empty);
+  } else {
+    write_table(html, table);
+  }
 }
 
 // A two-column table of label/value pairs (with an optional note column when any fact has one).
@@ -209,32 +244,31 @@ void write_facts(Html& html, const std::vector<Fact>& facts) {
   if (facts.empty()) {
     return;
   }
-  bool notes = false;
-  bool figures = true;
-  for (const Fact& fact : facts) {
-    notes = notes || !fact.note.empty();
-    figures = figures && detail::looks_numeric(fact.value);
-  }
-  // Figures line up on the right; a list that mixes in words ("latest-quarter", "no") reads
-  // better all on the left.
-  const std::string_view value_class = figures ? "num" : "";
-  html.open("div", "table-wrap");
-  html.open("table", "facts");
+  const detail::FactsLayout layout = detail::facts_layout(facts);
+  const std::string_view value_class = layout.figures ? "num" : "";
+  open_table(html, "facts");
   html.open("tbody");
   for (const Fact& fact : facts) {
     html.open("tr");
     html.element("th", "", fact.label);
     html.element("td", value_class, fact.value);
-    if (notes) {
+    if (layout.notes) {
       html.element("td", "note", fact.note);
     }
-    html.close("tr");
+    close_row(html);
+  }
+  close_table(html);
+}
+
+// A <ul> or <ol> of this class with one item a line.
+void write_list(Html& html, std::string_view tag, std::string_view css_class,
+                const std::vector<std::string>& items) {
+  html.open(tag, css_class);
+  for (const auto& item : items) {
+    html.element("li", "", item);
     html.newline();
   }
-  html.close("tbody");
-  html.close("table");
-  html.close("div");
-  html.newline();
+  html.close(tag);
 }
 
 void write_notes(Html& html, const std::vector<std::string>& notes) {
@@ -290,8 +324,7 @@ void write_header(Html& html, const ReportModel& model) {
 }
 
 void write_summary(Html& html, const ReportModel& model) {
-  html.open("section", "", "summary");
-  html.element("h2", "", "Executive summary");
+  open_section(html, "summary", "Executive summary");
   if (!model.headline.empty()) {
     html.open("div", "kpis");
     for (const Fact& fact : model.headline) {
@@ -307,32 +340,23 @@ void write_summary(Html& html, const ReportModel& model) {
     html.newline();
   }
   if (!model.summary.empty()) {
-    html.open("ul", "summary");
-    for (const auto& sentence : model.summary) {
-      html.element("li", "", sentence);
-      html.newline();
-    }
-    html.close("ul");
+    write_list(html, "ul", "summary", model.summary);
   }
-  html.close("section");
-  html.newline();
+  close_section(html);
 }
 
 void write_top_products(Html& html, const ReportModel& model, const Charts& charts) {
   const TopProductsSection& top = model.top_products;
-  html.open("section", "", "top-products");
-  html.element("h2", "", top.heading);
+  open_section(html, "top-products", top.heading);
   write_table(html, top.table);
   write_notes(html, top.notes);
   write_figure(html, charts.revenue, top.revenue_chart_title);
   write_figure(html, charts.sentiment, top.sentiment_chart_title);
-  html.close("section");
-  html.newline();
+  close_section(html);
 }
 
 void write_insights(Html& html, const ReportModel& model) {
-  html.open("section", "", "insights");
-  html.element("h2", "", "Insights");
+  open_section(html, "insights", "Insights");
   if (model.insights.empty()) {
     html.element("p", "empty", "No insight rule fired for this period.");
   } else {
@@ -355,28 +379,19 @@ void write_insights(Html& html, const ReportModel& model) {
     }
     html.close("ul");
   }
-  html.close("section");
-  html.newline();
+  close_section(html);
 
-  html.open("section", "", "recommendations");
-  html.element("h2", "", "Recommendations");
+  open_section(html, "recommendations", "Recommendations");
   if (model.recommendations.empty()) {
     html.element("p", "empty", "Nothing in the numbers calls for action this period.");
   } else {
-    html.open("ol", "recommendations");
-    for (const auto& recommendation : model.recommendations) {
-      html.element("li", "", recommendation);
-      html.newline();
-    }
-    html.close("ol");
+    write_list(html, "ol", "recommendations", model.recommendations);
   }
-  html.close("section");
-  html.newline();
+  close_section(html);
 }
 
 void write_segmentation(Html& html, const SegmentationSection& segmentation) {
-  html.open("section", "", "segments");
-  html.element("h2", "", "Customer segments");
+  open_section(html, "segments", "Customer segments");
   if (!segmentation.summary.empty()) {
     html.element("p", "", segmentation.summary);
   }
@@ -391,45 +406,25 @@ void write_segmentation(Html& html, const SegmentationSection& segmentation) {
   if (!segmentation.vip_customers_note.empty()) {
     html.element("p", "period", segmentation.vip_customers_note);
   }
-  if (segmentation.vip_customers.empty()) {
-    html.element("p", "empty", "No VIP customers.");
-  } else {
-    write_table(html, segmentation.vip_customers);
-  }
-  html.close("section");
-  html.newline();
+  write_table_or(html, segmentation.vip_customers, "No VIP customers.");
+  close_section(html);
 }
 
 void write_quality(Html& html, const DataQuality& quality) {
-  html.open("section", "", "data-quality");
-  html.element("h2", "", "Data quality");
+  open_section(html, "data-quality", "Data quality");
   write_facts(html, quality.overview);
   html.element("h3", "", "Rejected rows by reason");
-  if (quality.rejects.empty()) {
-    html.element("p", "empty", "No row was rejected.");
-  } else {
-    write_table(html, quality.rejects);
-  }
+  write_table_or(html, quality.rejects, "No row was rejected.");
   html.element("h3", "", "Missing values by column");
-  if (quality.missing.empty()) {
-    html.element("p", "empty", "No value is missing.");
-  } else {
-    write_table(html, quality.missing);
-  }
+  write_table_or(html, quality.missing, "No value is missing.");
   html.element("h3", "", "How dates were read");
-  if (quality.dates.empty()) {
-    html.element("p", "empty", "No date needed resolving.");
-  } else {
-    write_table(html, quality.dates);
-  }
+  write_table_or(html, quality.dates, "No date needed resolving.");
   write_notes(html, quality.notes);
-  html.close("section");
-  html.newline();
+  close_section(html);
 }
 
 void write_provenance(Html& html, const Provenance& provenance) {
-  html.open("section", "", "method");
-  html.element("h2", "", "How this report was made");
+  open_section(html, "method", "How this report was made");
   if (!provenance.inputs.empty()) {
     html.element("h3", "", "Inputs");
     write_table(html, provenance.inputs);
@@ -438,8 +433,7 @@ void write_provenance(Html& html, const Provenance& provenance) {
     html.element("h3", "", "Parameters");
     write_facts(html, provenance.parameters);
   }
-  html.close("section");
-  html.newline();
+  close_section(html);
 }
 
 }  // namespace

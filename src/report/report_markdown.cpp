@@ -76,23 +76,17 @@ void write_facts(Markdown& md, const std::vector<Fact>& facts, std::string_view 
   if (facts.empty()) {
     return;
   }
-  bool notes = false;
-  bool figures = true;
-  for (const Fact& fact : facts) {
-    notes = notes || !fact.note.empty();
-    figures = figures && detail::looks_numeric(fact.value);
-  }
-  // As on the page: figures on the right, a list that mixes in words on the left.
+  const detail::FactsLayout layout = detail::facts_layout(facts);
   Table table;
   table.headers = {std::string(what), "Value"};
-  table.numeric = {false, figures};
-  if (notes) {
+  table.numeric = {false, layout.figures};
+  if (layout.notes) {
     table.headers.emplace_back("Note");
     table.numeric.push_back(false);
   }
   for (const Fact& fact : facts) {
     table.rows.push_back({fact.label, fact.value});
-    if (notes) {
+    if (layout.notes) {
       table.rows.back().push_back(fact.note);
     }
   }

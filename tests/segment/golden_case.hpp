@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "generated_features.hpp"
 #include "segment/features.hpp"
 #include "segment/kmeans.hpp"
 #include "segment/matrix.hpp"
@@ -54,10 +55,6 @@ Matrix scaled_features(const GoldenCase& golden);
 
 /// Features as the tests and tools/kmeans_reference.py write them: customer i has code i.
 CustomerFeatures parse_features_csv(const std::string& text);
-
-/// The customers of the generated golden case: the integer-only generator that
-/// tools/kmeans_reference.py (generated_features) implements identically.
-CustomerFeatures generated_features(std::uint64_t seed, std::size_t customers);
 
 /// FNV-1a 64 of the labels written as one digit each.
 std::uint64_t labels_digest(const std::vector<std::int32_t>& labels);

@@ -1,6 +1,5 @@
 #include "test_db.hpp"
 
-#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -153,39 +152,6 @@ ReviewTable make_reviews(const SalesTable& sales, const std::vector<Review>& rev
     table.review_date.push_back(date(review.date));
     table.superseded.push_back(review.superseded ? 1 : 0);
     table.source_line.push_back(review.line);
-  }
-  return table;
-}
-
-SalesTable make_many_sales(std::size_t count) {
-  SalesTable table;
-  table.extra.names = {"region", "channel"};
-  table.extra.values.resize(2);
-  for (int i = 0; i < 500; ++i) {
-    table.products.names.push_back(fmt::format("P{}", i));
-  }
-  for (int i = 0; i < 20000; ++i) {
-    table.customers.names.push_back(fmt::format("C{}", i));
-  }
-  const Date start = date("2023-01-01");
-  constexpr std::string_view kRegions[] = {"North", "South", "East", "West"};
-  for (std::size_t i = 0; i < count; ++i) {
-    table.sale_id.push_back(fmt::format("S{}", i));
-    table.product.push_back(static_cast<std::uint32_t>(i * 7 % 500));
-    table.customer.push_back(static_cast<std::uint32_t>(i * 13 % 20000));
-    const auto price = static_cast<std::int64_t>(10'000 + i % 997 * 12'345);
-    const auto quantity = static_cast<std::int64_t>(1 + i % 5);
-    table.sale_price.push_back(Money{price});
-    table.quantity.push_back(quantity);
-    table.sale_date.push_back(start + std::chrono::days(static_cast<int>(i % 90)));
-    table.total_revenue.push_back(Money{price * quantity});
-    const bool reviewed = i % 3 != 0;
-    table.has_review.push_back(reviewed ? 1 : 0);
-    table.sentiment.push_back(reviewed ? 1.0 + static_cast<double>(i % 5) : 0.0);
-    table.review_date.push_back(start + std::chrono::days(static_cast<int>(i % 90 + 3)));
-    table.source_line.push_back(i + 2);
-    table.extra.values[0].push_back(kRegions[i % 4]);
-    table.extra.values[1].push_back(i % 2 == 0 ? "web" : "store");
   }
   return table;
 }

@@ -71,7 +71,4 @@ SalesTable make_sales(const std::vector<std::string>& extra_names, const std::ve
 /// A ReviewTable whose codes point into `sales`' dictionaries.
 ReviewTable make_reviews(const SalesTable& sales, const std::vector<Review>& reviews);
 
-/// n generated sales with two extra columns, for volume and concurrency tests.
-SalesTable make_many_sales(std::size_t count);
-
 }  // namespace salespipe::io::sql::test_db

@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "test_db.hpp"
+#include "testing/synthetic_sales.hpp"
 #include "testing/testing.hpp"
 
 namespace salespipe::io::sql {
@@ -262,7 +263,7 @@ TEST_F(Warehouse, SameTablesGiveByteIdenticalFiles) {
 }
 
 TEST_F(Warehouse, TwoThreadsCanWriteWarehousesAtOnce) {
-  const SalesTable sales = test_db::make_many_sales(20'000);
+  const SalesTable sales = salespipe::testing::synthetic_sales(20'000);
   const fs::path other = dir_ / "other.sqlite";
   std::exception_ptr failure;
   std::thread writer([&] {
