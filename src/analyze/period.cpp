@@ -115,8 +115,8 @@ Period quarter_period(int year, unsigned quarter) {
   const chrono::month first_month{3 * quarter - 2};
   const chrono::month last_month{3 * quarter};
   return Period{.kind = PeriodKind::Quarter,
-                .first = Date{y / first_month / 1},
-                .last = Date{y / last_month / chrono::last},
+                .first = Date{chrono::sys_days{y / first_month / 1}},
+                .last = Date{chrono::sys_days{y / last_month / chrono::last}},
                 .label = fmt::format("{:04} Q{}", year, quarter),
                 .data_until = std::nullopt};
 }
@@ -127,8 +127,8 @@ Period year_period(int year) {
   }
   const chrono::year y{year};
   return Period{.kind = PeriodKind::Year,
-                .first = Date{y / chrono::January / 1},
-                .last = Date{y / chrono::December / 31},
+                .first = Date{chrono::sys_days{y / chrono::January / 1}},
+                .last = Date{chrono::sys_days{y / chrono::December / 31}},
                 .label = fmt::format("{:04}", year),
                 .data_until = std::nullopt};
 }

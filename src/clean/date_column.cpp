@@ -24,12 +24,12 @@ ParsedDate DateColumn::observe(std::string_view text) {
   return parsed;
 }
 
-std::vector<Date> DateColumn::resolve(const std::vector<ParsedDate>& parsed,
+std::vector<Date> DateColumn::resolve(const std::vector<PendingDate>& pending,
                                       DateColumnQuality& quality) {
   std::vector<Date> dates;
-  dates.reserve(parsed.size());
-  for (const ParsedDate& value : parsed) {
-    const auto resolved = resolver_.resolve(value);
+  dates.reserve(pending.size());
+  for (const PendingDate& value : pending) {
+    const auto resolved = resolver_.resolve(value.parsed());
     ++quality.by_step[static_cast<std::size_t>(resolved.step)];
     dates.push_back(resolved.date);
   }

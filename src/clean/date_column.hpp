@@ -19,8 +19,8 @@ class DateColumn {
   /// Parses text and counts it as evidence, whatever else is wrong with its record.
   ParsedDate observe(std::string_view text);
 
-  /// Resolves the dates of the rows that loaded (in place of their ParsedDate) and fills quality.
-  std::vector<Date> resolve(const std::vector<ParsedDate>& parsed, DateColumnQuality& quality);
+  /// Resolves the dates of the rows that loaded and fills quality.
+  std::vector<Date> resolve(const std::vector<PendingDate>& pending, DateColumnQuality& quality);
 
  private:
   static constexpr std::size_t kMaxTrackedAmbiguous = 4096;

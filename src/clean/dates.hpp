@@ -57,6 +57,31 @@ struct ParsedDate {
   std::string_view problem;
 };
 
+/// An Ok date cell kept until its column's evidence is complete, in 12 bytes instead of a
+/// ParsedDate's 36: a column keeps one per loaded row. The two readings are equal exactly when
+/// the value is unambiguous.
+struct PendingDate {
+  Date day_first;
+  Date month_first;
+  char separator = 0;
+
+  static PendingDate of(const ParsedDate& parsed) noexcept {
+    return PendingDate{parsed.ambiguous ? parsed.day_first : parsed.date,
+                       parsed.ambiguous ? parsed.month_first : parsed.date, parsed.separator};
+  }
+  /// The ParsedDate that DateResolver::resolve() needs (status Ok).
+  ParsedDate parsed() const noexcept {
+    ParsedDate value;
+    value.status = CellStatus::Ok;
+    value.ambiguous = day_first != month_first;
+    value.separator = separator;
+    value.date = day_first;
+    value.day_first = day_first;
+    value.month_first = month_first;
+    return value;
+  }
+};
+
 /// Reads a date cell in any of the shapes above, after trimming spaces and tabs. Returns
 /// Missing for an empty or blank cell, Bad for any other shape and for impossible dates
 /// (2023-02-30, month 13, day 0, 31-04-2023, both leading parts above 12, year 0000).

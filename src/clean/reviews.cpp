@@ -149,7 +149,7 @@ void ReviewCleaner::add(std::uint64_t line, std::span<const Cell, kReviewFieldCo
   rows_.product.push_back(products_.intern(ids[1]));
   rows_.sentiment.push_back(sentiment);
   rows_.line.push_back(line);
-  parsed_dates_.push_back(date);
+  pending_dates_.push_back(PendingDate::of(date));
 }
 
 void ReviewCleaner::add_unreadable(std::uint64_t line, Reason reason, std::string_view raw,
@@ -162,8 +162,8 @@ void ReviewCleaner::add_unreadable(std::uint64_t line, Reason reason, std::strin
 }
 
 CleanReviews ReviewCleaner::finish(std::vector<Reject>& rejects, ReviewQuality& quality) {
-  rows_.review_date = dates_.resolve(parsed_dates_, quality_.review_date);
-  parsed_dates_ = {};
+  rows_.review_date = dates_.resolve(pending_dates_, quality_.review_date);
+  pending_dates_ = {};
   for (auto& reject : rejects_) {
     rejects.push_back(std::move(reject));
   }

@@ -53,7 +53,7 @@ class ReviewCleaner {
   Interner& customers_;
   DateColumn dates_;
   CleanReviews rows_;
-  std::vector<ParsedDate> parsed_dates_;
+  std::vector<PendingDate> pending_dates_;
   std::vector<Reject> rejects_;
   ReviewQuality quality_;
   std::string id_buffer_;

@@ -184,7 +184,7 @@ void SalesCleaner::add(std::uint64_t line, std::span<const std::string_view> fie
   rows_.sale_price.push_back(price.value);
   rows_.quantity.push_back(quantity);
   rows_.line.push_back(line);
-  parsed_dates_.push_back(date);
+  pending_dates_.push_back(PendingDate::of(date));
   for (std::size_t e = 0; e < layout_.extra_columns.size(); ++e) {
     rows_.extra.values[e].push_back(fields[layout_.extra_columns[e]]);
   }
@@ -200,8 +200,8 @@ void SalesCleaner::add_unreadable(std::uint64_t line, Reason reason, std::string
 }
 
 CleanSales SalesCleaner::finish(std::vector<Reject>& rejects, SalesQuality& quality) {
-  rows_.sale_date = dates_.resolve(parsed_dates_, quality_.sale_date);
-  parsed_dates_ = {};
+  rows_.sale_date = dates_.resolve(pending_dates_, quality_.sale_date);
+  pending_dates_ = {};
   for (auto& reject : rejects_) {
     rejects.push_back(std::move(reject));
   }

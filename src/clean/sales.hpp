@@ -75,7 +75,7 @@ class SalesCleaner {
   Interner& customers_;
   DateColumn dates_;
   CleanSales rows_;
-  std::vector<ParsedDate> parsed_dates_;  ///< per valid row, resolved in finish()
+  std::vector<PendingDate> pending_dates_;  ///< per valid row, resolved in finish()
   std::vector<Reject> rejects_;
   SalesQuality quality_;
   std::string id_buffers_[2];

@@ -11,7 +11,7 @@ std::optional<Date> make_date(int year, unsigned month, unsigned day) noexcept {
   if (!ymd.ok()) {
     return std::nullopt;
   }
-  return Date{ymd};
+  return Date{std::chrono::sys_days{ymd}};
 }
 
 void append_date(std::string& out, Date date) {

@@ -1,13 +1,16 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 
 namespace salespipe {
 
-/// A calendar date: days since 1970-01-01.
-using Date = std::chrono::sys_days;
+/// A calendar date: days since 1970-01-01, in 32 bits (half of sys_days; columns of tens of
+/// millions of dates are common).
+using Date = std::chrono::time_point<std::chrono::system_clock,
+                                     std::chrono::duration<std::int32_t, std::ratio<86400>>>;
 
 /// The date y-m-d, or nullopt when it does not exist (2023-02-30, month 13, year outside 1..9999).
 std::optional<Date> make_date(int year, unsigned month, unsigned day) noexcept;

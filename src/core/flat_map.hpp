@@ -8,7 +8,8 @@ namespace salespipe {
 
 /// A map from 64-bit keys to 32-bit values: open addressing, linear probing, no deletion.
 /// For composite codes such as (product << 32 | customer), where std::unordered_map's node per
-/// entry would dominate the join's time and memory.
+/// entry would dominate the join's time and memory. A key and its value share a slot, so a
+/// lookup in a table far bigger than the caches costs one miss, not two.
 class FlatMap64 {
  public:
   explicit FlatMap64(std::size_t expected = 16) {
@@ -16,44 +17,54 @@ class FlatMap64 {
     while (capacity < expected * 2) {
       capacity *= 2;
     }
-    keys_.assign(capacity, 0);
-    values_.assign(capacity, kEmpty);
+    slots_.assign(capacity, Slot{});
     mask_ = capacity - 1;
   }
 
   /// The value slot of key, inserted with `value` when absent. Returns a reference that is
   /// valid until the next insertion.
   std::uint32_t& find_or_insert(std::uint64_t key, std::uint32_t value) {
-    if ((size_ + 1) * 2 > keys_.size()) {
+    if ((size_ + 1) * 2 > slots_.size()) {
       grow();
     }
     std::size_t slot = index(key);
-    while (values_[slot] != kEmpty && keys_[slot] != key) {
+    while (slots_[slot].value != kEmpty && slots_[slot].key != key) {
       slot = (slot + 1) & mask_;
     }
-    if (values_[slot] == kEmpty) {
-      keys_[slot] = key;
-      values_[slot] = value;
+    if (slots_[slot].value == kEmpty) {
+      slots_[slot] = Slot{key, value};
       ++size_;
     }
-    return values_[slot];
+    return slots_[slot].value;
   }
 
   std::optional<std::uint32_t> find(std::uint64_t key) const noexcept {
-    std::size_t slot = index(key);
-    while (values_[slot] != kEmpty) {
-      if (keys_[slot] == key) {
-        return values_[slot];
+    for (std::size_t slot = index(key); slots_[slot].value != kEmpty; slot = (slot + 1) & mask_) {
+      if (slots_[slot].key == key) {
+        return slots_[slot].value;
       }
-      slot = (slot + 1) & mask_;
     }
     return std::nullopt;
+  }
+
+  /// Calls visit(key, value) for every entry, in slot order (not insertion order).
+  template <typename Visit>
+  void for_each(Visit&& visit) const {
+    for (const Slot& slot : slots_) {
+      if (slot.value != kEmpty) {
+        visit(slot.key, slot.value);
+      }
+    }
   }
 
   std::size_t size() const noexcept { return size_; }
 
  private:
   static constexpr std::uint32_t kEmpty = UINT32_MAX;
+  struct Slot {
+    std::uint64_t key = 0;
+    std::uint32_t value = kEmpty;
+  };
 
   std::size_t index(std::uint64_t key) const noexcept {
     // A multiplicative mix so that keys differing only in high bits spread over the table.
@@ -61,25 +72,21 @@ class FlatMap64 {
   }
 
   void grow() {
-    std::vector<std::uint64_t> old_keys = std::move(keys_);
-    std::vector<std::uint32_t> old_values = std::move(values_);
-    keys_.assign(old_keys.size() * 2, 0);
-    values_.assign(old_keys.size() * 2, kEmpty);
-    mask_ = keys_.size() - 1;
-    for (std::size_t i = 0; i < old_keys.size(); ++i) {
-      if (old_values[i] != kEmpty) {
-        std::size_t slot = index(old_keys[i]);
-        while (values_[slot] != kEmpty) {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.size() * 2, Slot{});
+    mask_ = slots_.size() - 1;
+    for (const Slot& entry : old) {
+      if (entry.value != kEmpty) {
+        std::size_t slot = index(entry.key);
+        while (slots_[slot].value != kEmpty) {
           slot = (slot + 1) & mask_;
         }
-        keys_[slot] = old_keys[i];
-        values_[slot] = old_values[i];
+        slots_[slot] = entry;
       }
     }
   }
 
-  std::vector<std::uint64_t> keys_;
-  std::vector<std::uint32_t> values_;
+  std::vector<Slot> slots_;
   std::size_t mask_ = 0;
   std::size_t size_ = 0;
 };

@@ -11,6 +11,9 @@ namespace salespipe {
 
 /// Assigns dense codes to strings in first-seen order: an open-addressing hash table over a
 /// StringColumn. Joins and group-bys then work on the codes (DESIGN.md section 2).
+///
+/// Each slot holds the top 32 bits of the text's hash beside its code, so a probe touches the
+/// text only when those bits match: at millions of ids every touch is a cache miss.
 class Interner {
  public:
   Interner();
@@ -20,22 +23,34 @@ class Interner {
   /// The code of text when it has one.
   std::optional<std::uint32_t> find(std::string_view text) const noexcept;
 
+  /// Makes room for `count` distinct strings of `bytes` bytes in total without regrowing.
+  void reserve(std::size_t count, std::size_t bytes);
+
+  /// Interns every string of `other` in its code order and returns each one's code here
+  /// (remap[other_code]). Merging the interners of inputs read in parallel this way gives the
+  /// codes one interner would have given reading them one after the other.
+  std::vector<std::uint32_t> merge(const Interner& other);
+
   std::size_t size() const noexcept { return names_.size(); }
   std::string_view name(std::uint32_t code) const noexcept { return names_[code]; }
   const StringColumn& names() const noexcept { return names_; }
 
   /// The codes so far as a Dictionary (a copy of the names; the interner stays usable).
   Dictionary dictionary() const;
+  /// The names, leaving this interner empty (for handing millions of ids over without a copy).
+  StringColumn take_names();
 
  private:
-  void grow();
-  std::size_t probe(std::string_view text, std::uint64_t hash) const noexcept;
+  void grow_to(std::size_t slot_count);
+  std::size_t home(std::uint32_t tag) const noexcept {
+    return static_cast<std::size_t>(tag) >> shift_;
+  }
 
-  static constexpr std::uint32_t kEmpty = UINT32_MAX;
+  static constexpr std::uint64_t kEmpty = UINT64_MAX;
   StringColumn names_;
-  std::vector<std::uint64_t> hashes_;  ///< per code, so growing never rehashes text
-  std::vector<std::uint32_t> slots_;   ///< code per slot, kEmpty when free
+  std::vector<std::uint64_t> slots_;  ///< tag << 32 | code, kEmpty when free
   std::size_t mask_ = 0;
+  unsigned shift_ = 0;  ///< home slot = tag >> shift_ (the tag's top bits)
 };
 
 /// 64-bit hash of bytes (XXH3).

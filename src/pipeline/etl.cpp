@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
+#include <mutex>
 #include <thread>
 
 #include "core/error.hpp"
@@ -14,6 +16,7 @@
 #include "io/sql/warehouse.hpp"
 #include "io/warehouse/commit.hpp"
 #include "io/warehouse/csv_outputs.hpp"
+#include "pipeline/background_job.hpp"
 #include "pipeline/manifest.hpp"
 
 namespace salespipe::pipeline {
@@ -26,11 +29,58 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-void report_progress(const EtlOptions& options, std::string_view stage, std::uint64_t done,
-                     std::uint64_t total) {
-  if (options.progress) {
-    options.progress(Progress{stage, done, total});
+/// The progress of the two inputs read at once, reported as one "reading" stage over the bytes
+/// of both (the callback is called under a lock, so it never runs on two threads at once).
+class ParallelProgress {
+ public:
+  enum Input { Sales, Feedback };
+  explicit ParallelProgress(const EtlOptions& options) : callback_(options.progress) {}
+
+  void update(Input input, std::uint64_t done, std::uint64_t total) {
+    if (!callback_) {
+      return;
+    }
+    const std::lock_guard lock(mutex_);
+    done_[input] = done;
+    total_[input] = total;
+    callback_(Progress{"reading", done_[0] + done_[1], total_[0] + total_[1]});
   }
+
+ private:
+  const std::function<void(const Progress&)>& callback_;
+  std::mutex mutex_;
+  std::uint64_t done_[2] = {0, 0};
+  std::uint64_t total_[2] = {0, 0};
+};
+
+/// Rewrites codes of a merged interner: codes[i] = remap[codes[i]].
+void remap_codes(std::vector<std::uint32_t>& codes, const std::vector<std::uint32_t>& remap) {
+  for (std::uint32_t& code : codes) {
+    code = remap[code];
+  }
+}
+
+/// rejects.csv order: by source, then line. The sales cleaner yields its rejects in line order
+/// and the transform appends its duplicate_sale_id rejects in line order, so one merge sorts the
+/// sales; the feedback's are in line order already. A full sort stays as the fallback, so the
+/// order holds even if a reader ever yields out of order.
+std::vector<Reject> sorted_rejects(std::vector<Reject> sales, std::size_t cleaner_rejects,
+                                   std::vector<Reject> reviews) {
+  const auto by_line = [](const Reject& a, const Reject& b) { return a.line < b.line; };
+  std::inplace_merge(sales.begin(), sales.begin() + static_cast<std::ptrdiff_t>(cleaner_rejects),
+                     sales.end(), by_line);
+  const bool reviews_first =
+      !sales.empty() && !reviews.empty() && reviews.front().source < sales.front().source;
+  std::vector<Reject> all = reviews_first ? std::move(reviews) : std::move(sales);
+  std::vector<Reject>& rest = reviews_first ? sales : reviews;
+  all.insert(all.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
+  const auto by_source_line = [](const Reject& a, const Reject& b) {
+    return a.source != b.source ? a.source < b.source : a.line < b.line;
+  };
+  if (!std::is_sorted(all.begin(), all.end(), by_source_line)) {
+    std::stable_sort(all.begin(), all.end(), by_source_line);
+  }
+  return all;
 }
 
 Reason reason_for(io::csv::RecordStatus status) {
@@ -47,7 +97,7 @@ Reason reason_for(io::csv::RecordStatus status) {
 /// Reads and cleans the sales file.
 CleanSales extract_sales(const EtlOptions& options, Interner& products, Interner& customers,
                          std::vector<Reject>& rejects, clean::SalesQuality& quality,
-                         std::uint64_t& blank_lines) {
+                         std::uint64_t& blank_lines, ParallelProgress& progress) {
   auto reader = io::csv::Reader::open(options.sales);
   const std::string source = reader.file_name();
   const clean::SalesLayout layout =
@@ -64,7 +114,7 @@ CleanSales extract_sales(const EtlOptions& options, Interner& products, Interner
                                io::csv::describe_fault(batch, row));
       }
     }
-    report_progress(options, "sales", reader.bytes_read(), reader.file_size());
+    progress.update(ParallelProgress::Sales, reader.bytes_read(), reader.file_size());
   }
   blank_lines = reader.blank_lines();
   CleanSales sales = cleaner.finish(rejects, quality);
@@ -99,7 +149,7 @@ clean::CellKind cell_kind(io::json::ValueKind kind) {
 /// Reads and cleans the feedback file.
 CleanReviews extract_reviews(const EtlOptions& options, Interner& products, Interner& customers,
                              std::vector<Reject>& rejects, clean::ReviewQuality& quality,
-                             std::string& format) {
+                             std::string& format, ParallelProgress& progress) {
   io::json::ReaderOptions reader_options;
   for (const auto& name : options.review_names.names) {
     reader_options.fields.push_back(canonical_name(name));
@@ -135,7 +185,7 @@ CleanReviews extract_reviews(const EtlOptions& options, Interner& products, Inte
           break;
       }
     }
-    report_progress(options, "feedback", reader.bytes_read(), reader.file_size());
+    progress.update(ParallelProgress::Feedback, reader.bytes_read(), reader.file_size());
   }
   CleanReviews reviews = cleaner.finish(rejects, quality);
   if (quality.read == 0) {
@@ -230,52 +280,67 @@ EtlResult extract_transform(const EtlOptions& options) {
   EtlResult result;
   result.started_at = options.now_utc();
 
-  // Fingerprints read the inputs a second time; the other core does it while this one parses.
+  // Fingerprints read the inputs a second time, on a thread of their own.
   std::optional<io::warehouse::FileFingerprint> sales_print;
   std::optional<io::warehouse::FileFingerprint> feedback_print;
-  std::exception_ptr fingerprint_error;
-  std::thread fingerprinter;
+  BackgroundJob fingerprinter;
   if (options.fingerprints) {
-    fingerprinter = std::thread([&] {
-      try {
-        sales_print = io::warehouse::fingerprint_file(options.sales);
-        feedback_print = io::warehouse::fingerprint_file(options.feedback);
-      } catch (...) {
-        fingerprint_error = std::current_exception();
-      }
+    fingerprinter.start([&] {
+      sales_print = io::warehouse::fingerprint_file(options.sales);
+      feedback_print = io::warehouse::fingerprint_file(options.feedback);
     });
   }
-  struct JoinGuard {
-    std::thread& thread;
-    ~JoinGuard() {
-      if (thread.joinable())
-        thread.join();
-    }
-  } join_guard{fingerprinter};
 
-  auto start = Clock::now();
+  // The two inputs are independent until the transform: each is read and cleaned on its own
+  // core with its own id interners; merging the feedback's ids into the sales' afterwards gives
+  // the codes of a one-thread run that reads the sales first.
+  ParallelProgress progress(options);
   Interner products;
   Interner customers;
-  CleanSales sales = extract_sales(options, products, customers, result.rejects,
-                                   result.sales_quality, result.counts.sales_blank_lines);
-  result.timings.push_back({"extract_clean_sales", seconds_since(start)});
-  start = Clock::now();
-  CleanReviews reviews = extract_reviews(options, products, customers, result.rejects,
-                                         result.review_quality, result.feedback_format);
-  result.timings.push_back({"extract_clean_feedback", seconds_since(start)});
+  CleanSales sales;
+  std::vector<Reject> sales_rejects;
+  double sales_seconds = 0;
+  BackgroundJob sales_reader;
+  sales_reader.start([&] {
+    const auto start = Clock::now();
+    sales = extract_sales(options, products, customers, sales_rejects, result.sales_quality,
+                          result.counts.sales_blank_lines, progress);
+    sales_seconds = seconds_since(start);
+  });
+  Interner review_products;
+  Interner review_customers;
+  CleanReviews reviews;
+  std::vector<Reject> review_rejects;
+  std::exception_ptr reviews_error;
+  const auto reviews_start = Clock::now();
+  try {
+    reviews = extract_reviews(options, review_products, review_customers, review_rejects,
+                              result.review_quality, result.feedback_format, progress);
+  } catch (...) {
+    reviews_error = std::current_exception();
+  }
+  const double reviews_seconds = seconds_since(reviews_start);
+  // A bad sales file is reported first, as a run reading the sales first would.
+  sales_reader.wait();
+  if (reviews_error) {
+    std::rethrow_exception(reviews_error);
+  }
+  result.timings.push_back({"extract_clean_sales", sales_seconds});
+  result.timings.push_back({"extract_clean_feedback", reviews_seconds});
 
-  start = Clock::now();
+  auto start = Clock::now();
+  const std::size_t cleaner_rejects = sales_rejects.size();
+  remap_codes(reviews.product, products.merge(review_products));
+  remap_codes(reviews.customer, customers.merge(review_customers));
   const std::string sales_source = options.sales.string();
   transform::Transformed transformed = transform::transform(
       std::move(sales), std::move(reviews), products, customers, sales_source,
-      transform::TransformOptions{.require_feedback = options.require_feedback}, result.rejects);
+      transform::TransformOptions{.require_feedback = options.require_feedback}, sales_rejects);
   result.sales = std::move(transformed.sales);
   result.reviews = std::move(transformed.reviews);
   result.transform = transformed.report;
-  std::stable_sort(result.rejects.begin(), result.rejects.end(),
-                   [](const Reject& a, const Reject& b) {
-                     return a.source != b.source ? a.source < b.source : a.line < b.line;
-                   });
+  result.rejects =
+      sorted_rejects(std::move(sales_rejects), cleaner_rejects, std::move(review_rejects));
   result.timings.push_back({"transform", seconds_since(start)});
 
   EtlCounts& c = result.counts;
@@ -313,12 +378,7 @@ EtlResult extract_transform(const EtlOptions& options) {
   check_limit("sales", c.sales_rejected, c.sales_read, sales_source);
   check_limit("reviews", c.reviews_rejected, c.reviews_read, options.feedback.string());
 
-  if (fingerprinter.joinable()) {
-    fingerprinter.join();
-  }
-  if (fingerprint_error) {
-    std::rethrow_exception(fingerprint_error);
-  }
+  fingerprinter.wait();
   result.sales_fingerprint = sales_print;
   result.feedback_fingerprint = feedback_print;
   return result;
@@ -334,33 +394,16 @@ void load(const EtlOptions& options, EtlResult& result) {
   const fs::path processed = outputs.stage(warehouse / "processed_sales_data.csv");
   const fs::path rejects = outputs.stage(warehouse / "rejects.csv");
   // The SQLite warehouse is built on the other core while this one writes the CSV files.
-  std::exception_ptr sqlite_error;
-  std::thread sqlite_writer;
+  BackgroundJob sqlite_writer;
   if (options.write_sqlite) {
     const fs::path database = outputs.stage(warehouse / "warehouse.sqlite");
-    sqlite_writer = std::thread([&, database] {
-      try {
-        io::sql::write_warehouse(database, result.sales, result.reviews, result.rejects);
-      } catch (...) {
-        sqlite_error = std::current_exception();
-      }
+    sqlite_writer.start([&, database] {
+      io::sql::write_warehouse(database, result.sales, result.reviews, result.rejects);
     });
   }
-  try {
-    io::warehouse::write_processed_sales(processed, result.sales);
-    io::warehouse::write_rejects(rejects, result.rejects);
-  } catch (...) {
-    if (sqlite_writer.joinable()) {
-      sqlite_writer.join();
-    }
-    throw;
-  }
-  if (sqlite_writer.joinable()) {
-    sqlite_writer.join();
-  }
-  if (sqlite_error) {
-    std::rethrow_exception(sqlite_error);
-  }
+  io::warehouse::write_processed_sales(processed, result.sales);
+  io::warehouse::write_rejects(rejects, result.rejects);
+  sqlite_writer.wait();
   result.timings.push_back({"load", seconds_since(start)});
 
   // The manifest is written last, after every other output is complete.

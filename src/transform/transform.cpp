@@ -46,6 +46,16 @@ std::string first_difference(const CleanSales& sales, std::size_t a, std::size_t
   return "nothing";
 }
 
+/// Keeps the elements of column at the given rows (ascending), in place.
+template <typename T>
+void keep_rows(std::vector<T>& column, const std::vector<std::uint32_t>& rows) {
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    column[i] = column[rows[i]];
+  }
+  column.resize(rows.size());
+  column.shrink_to_fit();
+}
+
 }  // namespace
 
 Transformed transform(CleanSales&& sales, CleanReviews&& reviews, const Interner& products,
@@ -70,17 +80,13 @@ Transformed transform(CleanSales&& sales, CleanReviews&& reviews, const Interner
   table.sentiment = std::move(reviews.sentiment);
   table.review_date = std::move(reviews.review_date);
   table.source_line = std::move(reviews.line);
-  table.superseded.assign(table.product.size(), 1);
-  for (std::uint32_t r = 0; r < table.size(); ++r) {
-    if (*latest.find(pair_key(table.product[r], table.customer[r])) == r) {
-      table.superseded[r] = 0;
-      ++report.latest_reviews;
-    } else {
-      ++report.superseded_reviews;
-    }
-  }
+  table.superseded.assign(table.size(), 1);
+  latest.for_each([&](std::uint64_t, std::uint32_t r) { table.superseded[r] = 0; });
+  report.latest_reviews = latest.size();
+  report.superseded_reviews = table.size() - latest.size();
 
-  // Duplicates, in file order: the first loaded record of each sale_id stays.
+  // Duplicates, in file order: the first loaded record of each sale_id stays. Codes are given in
+  // first-seen order, so a row is the first of its id exactly when its code is the next new one.
   std::vector<std::uint32_t> first_loaded(sales.sale_ids.size(), kNone);
   std::vector<std::uint32_t> kept;
   kept.reserve(sales.size());
@@ -101,53 +107,86 @@ Transformed transform(CleanSales&& sales, CleanReviews&& reviews, const Interner
                              id, sales.line[first], first_difference(sales, first, row))});
     }
   }
+  first_loaded = {};
 
-  // Left join with the latest reviews, then revenue.
-  SalesTable& result = out.sales;
-  result.products = products.dictionary();
-  result.customers = customers.dictionary();
-  const std::size_t n = kept.size();
-  result.product.reserve(n);
-  result.customer.reserve(n);
-  result.sale_price.reserve(n);
-  result.quantity.reserve(n);
-  result.sale_date.reserve(n);
-  result.total_revenue.reserve(n);
-  result.has_review.reserve(n);
-  result.sentiment.reserve(n);
-  result.review_date.reserve(n);
-  result.source_line.reserve(n);
-  result.extra.names = sales.extra.names;
-  result.extra.values.resize(sales.extra.values.size());
-  FlatMap64 sold(n);
-  for (const std::uint32_t row : kept) {
+  // Left join with the latest reviews. `review_of[i]` is the latest review of kept sale i.
+  std::vector<std::uint32_t> review_of(kept.size(), kNone);
+  std::vector<std::uint8_t> review_sold(table.size(), 0);
+  std::vector<std::uint32_t> loaded;  // indexes into kept of the sales that load
+  loaded.reserve(kept.size());
+  for (std::uint32_t i = 0; i < kept.size(); ++i) {
+    const std::uint32_t row = kept[i];
     const auto review = latest.find(pair_key(sales.product[row], sales.customer[row]));
-    sold.find_or_insert(pair_key(sales.product[row], sales.customer[row]), row);
-    if (!review && options.require_feedback) {
+    if (review) {
+      review_of[i] = *review;
+      review_sold[*review] = 1;
+    } else if (options.require_feedback) {
       ++report.excluded_no_review;
       continue;
     }
-    result.sale_id.push_back(sales.sale_ids.name(sales.sale_id[row]));
-    result.product.push_back(sales.product[row]);
-    result.customer.push_back(sales.customer[row]);
-    result.sale_price.push_back(sales.sale_price[row]);
-    result.quantity.push_back(sales.quantity[row]);
-    result.sale_date.push_back(sales.sale_date[row]);
-    // The cleaner rejected every sale whose revenue would overflow.
-    result.total_revenue.push_back(*checked_multiply(sales.sale_price[row], sales.quantity[row]));
-    result.has_review.push_back(review ? 1 : 0);
-    result.sentiment.push_back(review ? table.sentiment[*review] : 0.0);
-    result.review_date.push_back(review ? table.review_date[*review] : Date{});
-    result.source_line.push_back(sales.line[row]);
-    for (std::size_t c = 0; c < sales.extra.values.size(); ++c) {
-      result.extra.values[c].push_back(sales.extra.values[c][row]);
-    }
-    report.sales_without_review += review ? 0u : 1u;
+    loaded.push_back(i);
   }
   for (std::uint32_t r = 0; r < table.size(); ++r) {
-    if (table.superseded[r] == 0 && !sold.find(pair_key(table.product[r], table.customer[r]))) {
-      ++report.reviews_without_sale;
+    report.reviews_without_sale += (table.superseded[r] == 0 && review_sold[r] == 0) ? 1u : 0u;
+  }
+  review_sold = {};
+
+  // The loaded rows of the cleaned columns, moved and compacted in place rather than copied.
+  std::vector<std::uint32_t> rows(loaded.size());
+  for (std::size_t i = 0; i < loaded.size(); ++i) {
+    rows[i] = kept[loaded[i]];
+  }
+  keep_rows(review_of, loaded);
+  kept = {};
+  loaded = {};
+
+  SalesTable& result = out.sales;
+  result.products = products.dictionary();
+  result.customers = customers.dictionary();
+  // Kept rows carry codes 0, 1, 2, ... in order, so when every one loads the interner's names
+  // are the sale_id column as it is.
+  if (rows.size() == sales.sale_ids.size()) {
+    result.sale_id = sales.sale_ids.take_names();
+  } else {
+    for (const std::uint32_t row : rows) {
+      result.sale_id.push_back(sales.sale_ids.name(sales.sale_id[row]));
     }
+  }
+  sales.sale_id = {};
+  result.product = std::move(sales.product);
+  keep_rows(result.product, rows);
+  result.customer = std::move(sales.customer);
+  keep_rows(result.customer, rows);
+  result.sale_price = std::move(sales.sale_price);
+  keep_rows(result.sale_price, rows);
+  result.quantity = std::move(sales.quantity);
+  keep_rows(result.quantity, rows);
+  result.sale_date = std::move(sales.sale_date);
+  keep_rows(result.sale_date, rows);
+  result.source_line = std::move(sales.line);
+  keep_rows(result.source_line, rows);
+  result.extra.names = sales.extra.names;
+  for (const auto& column : sales.extra.values) {
+    StringColumn& kept_values = result.extra.values.emplace_back();
+    for (const std::uint32_t row : rows) {
+      kept_values.push_back(column[row]);
+    }
+  }
+  sales.extra.values = {};
+
+  const std::size_t n = rows.size();
+  result.total_revenue.resize(n);
+  result.has_review.resize(n);
+  result.sentiment.resize(n);
+  result.review_date.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    // The cleaner rejected every sale whose revenue would overflow.
+    result.total_revenue[i] = *checked_multiply(result.sale_price[i], result.quantity[i]);
+    const std::uint32_t review = review_of[i];
+    result.has_review[i] = review != kNone ? 1 : 0;
+    result.sentiment[i] = review != kNone ? table.sentiment[review] : 0.0;
+    result.review_date[i] = review != kNone ? table.review_date[review] : Date{};
+    report.sales_without_review += review != kNone ? 0u : 1u;
   }
   return out;
 }
