@@ -72,7 +72,9 @@ void ReviewCleaner::add(std::uint64_t line, std::span<const Cell, kReviewFieldCo
     return cells[static_cast<std::size_t>(f)];
   };
 
-  std::string ids[2];
+  std::string(&ids)[2] = id_buffers_;
+  ids[0].clear();
+  ids[1].clear();
   IdRepair repairs[2];
   const ReviewField id_fields[2] = {ReviewField::CustomerId, ReviewField::ProductId};
   const Reason missing_reason[2] = {Reason::MissingCustomerId, Reason::MissingProductId};
@@ -145,8 +147,11 @@ void ReviewCleaner::add(std::uint64_t line, std::span<const Cell, kReviewFieldCo
   quality_.ids_trimmed += (repairs[0].trimmed ? 1u : 0u) + (repairs[1].trimmed ? 1u : 0u);
   quality_.ids_upper_cased +=
       (repairs[0].upper_cased ? 1u : 0u) + (repairs[1].upper_cased ? 1u : 0u);
-  rows_.customer.push_back(customers_.intern(ids[0]));
-  rows_.product.push_back(products_.intern(ids[1]));
+  pending_customers_.add(ids[0]);
+  pending_products_.add(ids[1]);
+  if (pending_customers_.full()) {
+    intern_pending();
+  }
   rows_.sentiment.push_back(sentiment);
   rows_.line.push_back(line);
   pending_dates_.push_back(PendingDate::of(date));
@@ -161,7 +166,13 @@ void ReviewCleaner::add_unreadable(std::uint64_t line, Reason reason, std::strin
       Reject{source_, line, "*", printable_raw_value(raw), reason, std::move(message)});
 }
 
+void ReviewCleaner::intern_pending() {
+  pending_customers_.flush(customers_, rows_.customer);
+  pending_products_.flush(products_, rows_.product);
+}
+
 CleanReviews ReviewCleaner::finish(std::vector<Reject>& rejects, ReviewQuality& quality) {
+  intern_pending();
   rows_.review_date = dates_.resolve(pending_dates_, quality_.review_date);
   pending_dates_ = {};
   for (auto& reject : rejects_) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "clean/date_column.hpp"
+#include "clean/pending_ids.hpp"
 #include "clean/quality.hpp"
 #include "core/clean_tables.hpp"
 #include "core/interner.hpp"
@@ -47,6 +48,8 @@ class ReviewCleaner {
   CleanReviews finish(std::vector<Reject>& rejects, ReviewQuality& quality);
 
  private:
+  void intern_pending();
+
   std::string source_;
   CleanOptions options_;
   Interner& products_;
@@ -56,7 +59,9 @@ class ReviewCleaner {
   std::vector<PendingDate> pending_dates_;
   std::vector<Reject> rejects_;
   ReviewQuality quality_;
-  std::string id_buffer_;
+  std::string id_buffers_[2];
+  PendingIds pending_customers_;
+  PendingIds pending_products_;
 };
 
 }  // namespace salespipe::clean

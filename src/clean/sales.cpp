@@ -177,10 +177,13 @@ void SalesCleaner::add(std::uint64_t line, std::span<const std::string_view> fie
                           (repairs[0].trimmed ? 1u : 0u) + (repairs[1].trimmed ? 1u : 0u);
   quality_.ids_upper_cased +=
       (repairs[0].upper_cased ? 1u : 0u) + (repairs[1].upper_cased ? 1u : 0u);
-  rows_.sale_id.push_back(rows_.sale_ids.intern(sale_id));
   // Interned only now, so ids seen only in rejected records get no code.
-  rows_.product.push_back(products_.intern(id_buffers_[0]));
-  rows_.customer.push_back(customers_.intern(id_buffers_[1]));
+  pending_sale_ids_.add(sale_id);
+  pending_products_.add(id_buffers_[0]);
+  pending_customers_.add(id_buffers_[1]);
+  if (pending_sale_ids_.full()) {
+    intern_pending();
+  }
   rows_.sale_price.push_back(price.value);
   rows_.quantity.push_back(quantity);
   rows_.line.push_back(line);
@@ -199,7 +202,16 @@ void SalesCleaner::add_unreadable(std::uint64_t line, Reason reason, std::string
       Reject{source_, line, "*", printable_raw_value(raw), reason, std::move(message)});
 }
 
+void SalesCleaner::intern_pending() {
+  pending_sale_ids_.flush(sale_ids_, rows_.sale_id);
+  pending_products_.flush(products_, rows_.product);
+  pending_customers_.flush(customers_, rows_.customer);
+}
+
 CleanSales SalesCleaner::finish(std::vector<Reject>& rejects, SalesQuality& quality) {
+  intern_pending();
+  rows_.sale_ids = sale_ids_.take_names();
+  sale_ids_ = Interner();
   rows_.sale_date = dates_.resolve(pending_dates_, quality_.sale_date);
   pending_dates_ = {};
   for (auto& reject : rejects_) {

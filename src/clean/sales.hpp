@@ -10,6 +10,7 @@
 
 #include "clean/date_column.hpp"
 #include "clean/dates.hpp"
+#include "clean/pending_ids.hpp"
 #include "clean/quality.hpp"
 #include "core/clean_tables.hpp"
 #include "core/interner.hpp"
@@ -68,6 +69,8 @@ class SalesCleaner {
   CleanSales finish(std::vector<Reject>& rejects, SalesQuality& quality);
 
  private:
+  void intern_pending();
+
   std::string source_;
   SalesLayout layout_;
   CleanOptions options_;
@@ -79,6 +82,10 @@ class SalesCleaner {
   std::vector<Reject> rejects_;
   SalesQuality quality_;
   std::string id_buffers_[2];
+  Interner sale_ids_;
+  PendingIds pending_sale_ids_;
+  PendingIds pending_products_;
+  PendingIds pending_customers_;
 };
 
 }  // namespace salespipe::clean

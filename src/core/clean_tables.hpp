@@ -10,7 +10,9 @@ namespace salespipe {
 
 /// Valid sales records in file order, before duplicates are dropped. Dates are resolved.
 struct CleanSales {
-  Interner sale_ids;
+  /// Each distinct sale_id once, in first-seen order (the interner's lookup table is gone: only
+  /// the names are needed after cleaning).
+  StringColumn sale_ids;
   std::vector<std::uint32_t> sale_id;   ///< code into sale_ids
   std::vector<std::uint32_t> product;   ///< code into the shared product interner
   std::vector<std::uint32_t> customer;  ///< code into the shared customer interner

@@ -35,8 +35,52 @@ std::optional<std::uint32_t> Interner::find(std::string_view text) const noexcep
   }
 }
 
-std::uint32_t Interner::intern(std::string_view text) {
-  const std::uint32_t tag = tag_of(text);
+std::uint32_t Interner::intern(std::string_view text) { return intern_tagged(text, tag_of(text)); }
+
+void Interner::intern_all(std::span<const std::string_view> texts,
+                          std::vector<std::uint32_t>& codes) {
+  // A pipeline of prefetches: the home slot of the text kSlotAhead places on, then the offset of
+  // the name that slot holds, then that name's bytes; by the time a text is looked up, what it
+  // compares against is in the cache.
+  constexpr std::size_t kSlotAhead = 12;
+  constexpr std::size_t kOffsetAhead = 8;
+  constexpr std::size_t kBytesAhead = 4;
+  constexpr std::size_t kRing = 16;  // power of two above kSlotAhead
+  std::uint32_t tags[kRing];
+  const std::size_t n = texts.size();
+  const auto held_code = [&](std::size_t i) -> std::optional<std::uint32_t> {
+    const std::uint32_t tag = tags[i % kRing];
+    const std::uint64_t entry = slots_[home(tag)];
+    if (entry == kEmpty || static_cast<std::uint32_t>(entry >> 32) != tag) {
+      return std::nullopt;
+    }
+    return static_cast<std::uint32_t>(entry);
+  };
+  for (std::size_t i = 0; i < std::min(n, kSlotAhead); ++i) {
+    tags[i % kRing] = tag_of(texts[i]);
+    __builtin_prefetch(&slots_[home(tags[i % kRing])]);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i + kSlotAhead < n) {
+      const std::size_t ahead = i + kSlotAhead;
+      tags[ahead % kRing] = tag_of(texts[ahead]);
+      __builtin_prefetch(&slots_[home(tags[ahead % kRing])]);
+    }
+    if (i + kOffsetAhead < n) {
+      if (const auto code = held_code(i + kOffsetAhead)) {
+        __builtin_prefetch(names_.offset_address(*code));
+      }
+    }
+    if (i + kBytesAhead < n) {
+      if (const auto code = held_code(i + kBytesAhead)) {
+        __builtin_prefetch(names_.bytes_address(*code));
+      }
+    }
+    codes.push_back(intern_tagged(texts[i], tags[i % kRing]));
+  }
+}
+
+std::uint32_t Interner::intern_tagged(std::string_view text, std::uint32_t tag) {
   std::size_t slot = home(tag);
   for (;; slot = (slot + 1) & mask_) {
     const std::uint64_t entry = slots_[slot];

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -20,6 +21,10 @@ class Interner {
 
   /// The code of text, assigning the next free code when it is new.
   std::uint32_t intern(std::string_view text);
+  /// Interns each of texts in order, appending its code to codes: the same codes as intern()
+  /// one by one, but the slots and names of later texts are fetched from memory while earlier
+  /// ones are looked up, which is what an interner of millions of ids waits on.
+  void intern_all(std::span<const std::string_view> texts, std::vector<std::uint32_t>& codes);
   /// The code of text when it has one.
   std::optional<std::uint32_t> find(std::string_view text) const noexcept;
 
@@ -41,6 +46,7 @@ class Interner {
   StringColumn take_names();
 
  private:
+  std::uint32_t intern_tagged(std::string_view text, std::uint32_t tag);
   void grow_to(std::size_t slot_count);
   std::size_t home(std::uint32_t tag) const noexcept {
     return static_cast<std::size_t>(tag) >> shift_;

@@ -30,6 +30,9 @@ class StringColumn {
     bytes_.reserve(bytes);
   }
   std::size_t byte_size() const noexcept { return bytes_.size(); }
+  /// Where string i's offset and its bytes live, for prefetching before a lookup.
+  const void* offset_address(std::size_t i) const noexcept { return offsets_.data() + i; }
+  const void* bytes_address(std::size_t i) const noexcept { return bytes_.data() + offsets_[i]; }
 
  private:
   std::string bytes_;

@@ -393,7 +393,8 @@ void load(const EtlOptions& options, EtlResult& result) {
   io::warehouse::StagedOutputs outputs;
   const fs::path processed = outputs.stage(warehouse / "processed_sales_data.csv");
   const fs::path rejects = outputs.stage(warehouse / "rejects.csv");
-  // The SQLite warehouse is built on the other core while this one writes the CSV files.
+  // The SQLite warehouse and rejects.csv are written on other threads while this one writes
+  // the processed sales.
   BackgroundJob sqlite_writer;
   if (options.write_sqlite) {
     const fs::path database = outputs.stage(warehouse / "warehouse.sqlite");
@@ -401,8 +402,10 @@ void load(const EtlOptions& options, EtlResult& result) {
       io::sql::write_warehouse(database, result.sales, result.reviews, result.rejects);
     });
   }
+  BackgroundJob rejects_writer;
+  rejects_writer.start([&] { io::warehouse::write_rejects(rejects, result.rejects); });
   io::warehouse::write_processed_sales(processed, result.sales);
-  io::warehouse::write_rejects(rejects, result.rejects);
+  rejects_writer.wait();
   sqlite_writer.wait();
   result.timings.push_back({"load", seconds_since(start)});
 

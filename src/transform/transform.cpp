@@ -99,7 +99,7 @@ Transformed transform(CleanSales&& sales, CleanReviews&& reviews, const Interner
       ++report.exact_duplicates;
     } else {
       ++report.duplicate_sale_ids;
-      const std::string_view id = sales.sale_ids.name(sales.sale_id[row]);
+      const std::string_view id = sales.sale_ids[sales.sale_id[row]];
       rejects.push_back(
           Reject{sales_source, sales.line[row], "sale_id", std::string(id), Reason::DuplicateSaleId,
                  fmt::format("sale_id {} was loaded from line {}; this record differs "
@@ -146,10 +146,10 @@ Transformed transform(CleanSales&& sales, CleanReviews&& reviews, const Interner
   // Kept rows carry codes 0, 1, 2, ... in order, so when every one loads the interner's names
   // are the sale_id column as it is.
   if (rows.size() == sales.sale_ids.size()) {
-    result.sale_id = sales.sale_ids.take_names();
+    result.sale_id = std::move(sales.sale_ids);
   } else {
     for (const std::uint32_t row : rows) {
-      result.sale_id.push_back(sales.sale_ids.name(sales.sale_id[row]));
+      result.sale_id.push_back(sales.sale_ids[sales.sale_id[row]]);
     }
   }
   sales.sale_id = {};

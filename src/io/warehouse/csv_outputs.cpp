@@ -169,17 +169,26 @@ void write_processed_sales(const fs::path& path, const SalesTable& sales,
   file.close();
 }
 
-void write_rejects(const fs::path& path, std::vector<Reject> rejects) {
-  std::stable_sort(rejects.begin(), rejects.end(), [](const Reject& a, const Reject& b) {
-    if (a.source != b.source) {
-      return a.source < b.source;
+void write_rejects(const fs::path& path, const std::vector<Reject>& rejects) {
+  // The ETL hands them over sorted already; sort an index, never a copy of millions of rejects.
+  const auto before = [](const Reject& a, const Reject& b) {
+    return a.source != b.source ? a.source < b.source : a.line < b.line;
+  };
+  std::vector<std::uint32_t> order;
+  if (!std::is_sorted(rejects.begin(), rejects.end(), before)) {
+    order.resize(rejects.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i) {
+      order[i] = i;
     }
-    return a.line < b.line;
-  });
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return before(rejects[a], rejects[b]);
+    });
+  }
   ChunkedFile file(path);
   std::string& out = file.buffer();
   out.append("source,line,column,raw_value,reason,message\n");
-  for (const auto& reject : rejects) {
+  for (std::size_t i = 0; i < rejects.size(); ++i) {
+    const Reject& reject = rejects[order.empty() ? i : order[i]];
     csv::append_field(out, reject.source);
     out.push_back(',');
     append_integer(out, static_cast<std::int64_t>(reject.line));

@@ -23,7 +23,7 @@ void write_processed_sales(const std::filesystem::path& path, const SalesTable& 
 
 /// Writes rejects.csv with exactly the header source,line,column,raw_value,reason,message,
 /// sorted by source then line (stable). Throws Error{Output}.
-void write_rejects(const std::filesystem::path& path, std::vector<Reject> rejects);
+void write_rejects(const std::filesystem::path& path, const std::vector<Reject>& rejects);
 
 /// Reads a processed_sales_data.csv written by write_processed_sales back into a SalesTable
 /// (for stages run alone). Throws Error{Input, file:line:col} when the file is not one of ours.
