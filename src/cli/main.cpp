@@ -1,9 +1,11 @@
 // The salespipe command line: parses arguments, calls the pipeline library, prints, and maps
 // errors to exit codes. The only place that writes to stdout/stderr or exits.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -17,6 +19,7 @@
 #include "core/error.hpp"
 #include "core/json_writer.hpp"
 #include "generate/generate.hpp"
+#include "io/warehouse/interrupt.hpp"
 #include "pipeline/analysis.hpp"
 #include "pipeline/config.hpp"
 #include "pipeline/etl.hpp"
@@ -167,6 +170,37 @@ std::string segment_summary(const pipeline::SegmentResult& result) {
     out += fmt::format("            {}\n", path.string());
   }
   return out;
+}
+
+std::string_view signal_name(int signal) {
+  switch (signal) {
+    case SIGINT:
+      return "SIGINT (Ctrl-C)";
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGHUP:
+      return "SIGHUP";
+    default:
+      return "a signal";
+  }
+}
+
+/// For the commands that write outputs: Ctrl-C, kill and a closed terminal remove this run's
+/// temp files before the process ends by the signal (DESIGN.md section 11.3). Must run before
+/// the pipeline starts its threads.
+void clean_up_on_interrupt(const CommonFlags& common) {
+  io::warehouse::install_interrupt_cleanup({.on_signal = [quiet = common.quiet](int signal) {
+    if (quiet) {
+      return;
+    }
+    // Clears a progress bar left on the line.
+    const std::string_view clear = ::isatty(STDERR_FILENO) != 0 ? "\r\033[K" : "";
+    fmt::print(stderr,
+               "{}salespipe: stopped by {}; temp files removed, each output left as its "
+               "previous or its new version\n",
+               clear, signal_name(signal));
+    std::fflush(stderr);
+  }});
 }
 
 int run_etl_command(pipeline::RunConfig& config, const TextFlags& text, const CommonFlags& common) {
@@ -444,6 +478,12 @@ int real_main(int argc, char** argv) {
   } catch (const CLI::ParseError& error) {
     const int code = app.exit(error);
     return code == 0 ? 0 : static_cast<int>(ExitCode::Usage);
+  }
+  for (const CLI::App* writer :
+       {run_command, etl_command, segment_command, analyze_command, export_command}) {
+    if (writer->parsed()) {
+      clean_up_on_interrupt(common);
+    }
   }
   if (run_command->parsed()) {
     return run_all_command(config, text, common);

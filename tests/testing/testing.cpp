@@ -35,6 +35,8 @@ fs::path test_data(std::string_view name) { return fs::path(SALESPIPE_TEST_DATA_
 
 fs::path binary_dir() { return SALESPIPE_BINARY_DIR; }
 
+fs::path salespipe_binary() { return binary_dir() / "src/cli/salespipe"; }
+
 TempDir::TempDir() {
   std::random_device random;
   const fs::path base = fs::temp_directory_path();
@@ -91,7 +93,7 @@ std::string shell_quote(std::string_view text) {
 
 CommandResult run_salespipe(const std::vector<std::string>& args) {
   TempDir streams;
-  std::string command = shell_quote((binary_dir() / "src/cli/salespipe").string());
+  std::string command = shell_quote(salespipe_binary().string());
   for (const auto& arg : args) {
     command += ' ';
     command += shell_quote(arg);

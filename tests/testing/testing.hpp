@@ -31,6 +31,9 @@ std::filesystem::path test_data(std::string_view name);
 /// The build tree (to find the salespipe binary for CLI tests).
 std::filesystem::path binary_dir();
 
+/// The salespipe binary of this build.
+std::filesystem::path salespipe_binary();
+
 /// A fresh empty folder removed (with its contents) when the object goes away.
 class TempDir {
  public:

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,6 +11,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "io/warehouse/temp_folders.hpp"
 
 namespace salespipe::io::warehouse {
 namespace fs = std::filesystem;
@@ -107,20 +109,56 @@ void sync_file(const fs::path& path) {
   }
 }
 
-StagedOutputs::~StagedOutputs() {
-  if (committed_) {
+StagedOutputs::~StagedOutputs() { remove_temp_folders(); }
+
+void StagedOutputs::remove_temp_folders() noexcept {
+  if (temp_folders_.empty()) {
     return;
   }
-  for (const auto& entry : entries_) {
-    std::error_code ignored;
-    fs::remove(entry.temp, ignored);
+  detail::TempFolders& registry = detail::TempFolders::instance();
+  const std::unique_lock<std::mutex> held = registry.lock();
+  for (const auto& temp : temp_folders_) {
+    detail::remove_temp_folder(temp.temp.c_str());
+    registry.drop(held, temp.temp);
   }
+  temp_folders_.clear();
+}
+
+fs::path StagedOutputs::temp_folder_in(const fs::path& folder) {
+  for (const auto& temp : temp_folders_) {
+    if (temp.folder == folder) {
+      return temp.temp;
+    }
+  }
+  detail::TempFolders& registry = detail::TempFolders::instance();
+  // Listed before it is made, and made under the lock: the interrupt thread either finds it or
+  // holds the lock for good, and then this call never returns.
+  const std::unique_lock<std::mutex> held = registry.lock();
+  const std::string temp =
+      (folder / fmt::format("{}{}-{}", kTempMarker, ::getpid(), registry.next_sequence(held)))
+          .string();
+  temp_folders_.reserve(temp_folders_.size() + 1);
+  registry.add(held, temp);
+  temp_folders_.push_back({folder, temp});
+  if (::mkdir(temp.c_str(), 0700) != 0) {
+    // A folder of a dead run that had this process id: nothing in it is in use.
+    if (errno != EEXIST || !detail::remove_temp_folder(temp.c_str()) ||
+        ::mkdir(temp.c_str(), 0700) != 0) {
+      const int saved = errno;
+      registry.drop(held, temp);
+      temp_folders_.pop_back();
+      errno = saved;
+      fail(temp, "cannot create the temp folder");
+    }
+  }
+  return temp;
 }
 
 fs::path StagedOutputs::stage(const fs::path& final_path) {
-  create_folder(final_path.parent_path());
-  fs::path temp = final_path.parent_path() /
-                  fmt::format(".{}{}{}", final_path.filename().string(), kTempMarker, ::getpid());
+  const fs::path folder =
+      final_path.parent_path().empty() ? fs::path(".") : final_path.parent_path();
+  create_folder(folder);
+  fs::path temp = temp_folder_in(folder) / final_path.filename();
   std::error_code ignored;
   fs::remove(temp, ignored);
   entries_.push_back({temp, final_path});
@@ -132,15 +170,25 @@ void StagedOutputs::commit() {
     sync_file(entry.temp);
   }
   std::set<fs::path> folders;
-  for (const auto& entry : entries_) {
-    if (::rename(entry.temp.c_str(), entry.final_path.c_str()) != 0) {
-      fail(entry.final_path, "cannot put the new version in place");
+  {
+    // The interrupt thread waits for the renames, so a signal never ends the run between two
+    // of them; a crash can, and leaves each output its previous or its new version.
+    detail::TempFolders& registry = detail::TempFolders::instance();
+    const std::unique_lock<std::mutex> held = registry.lock();
+    for (const auto& entry : entries_) {
+      if (::rename(entry.temp.c_str(), entry.final_path.c_str()) != 0) {
+        fail(entry.final_path, "cannot put the new version in place");
+      }
+      folders.insert(entry.final_path.parent_path());
     }
-    folders.insert(entry.final_path.parent_path());
+    for (const auto& temp : temp_folders_) {
+      detail::remove_temp_folder(temp.temp.c_str());
+      registry.drop(held, temp.temp);
+    }
+    temp_folders_.clear();
   }
-  committed_ = true;
   for (const auto& folder : folders) {
-    sync_folder(folder);
+    sync_folder(folder.empty() ? fs::path(".") : folder);
   }
 }
 
@@ -158,13 +206,23 @@ std::size_t remove_stale_temps(const fs::path& folder) {
   if (!fs::is_directory(folder, error)) {
     return 0;
   }
+  detail::TempFolders& registry = detail::TempFolders::instance();
   for (const auto& entry : fs::directory_iterator(folder, error)) {
     const std::string name = entry.path().filename().string();
-    if (name.find(kTempMarker) != std::string::npos && entry.is_regular_file()) {
-      std::error_code ignored;
-      if (fs::remove(entry.path(), ignored)) {
-        ++removed;
+    if (name.find(kTempMarker) == std::string::npos) {
+      continue;
+    }
+    std::error_code ignored;
+    const fs::file_status status = entry.symlink_status(ignored);
+    if (fs::is_directory(status)) {
+      if (!registry.contains(entry.path().string())) {
+        fs::remove_all(entry.path(), ignored);
+        if (!ignored) {
+          ++removed;
+        }
       }
+    } else if (fs::is_regular_file(status) && fs::remove(entry.path(), ignored)) {
+      ++removed;  // a loose temp file of a version before the temp folders
     }
   }
   return removed;

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace salespipe::io::warehouse {
@@ -21,10 +22,13 @@ class FolderLock {
   int fd_ = -1;
 };
 
-/// The commit protocol of DESIGN.md section 11.3: every output is written to a temp file in its
-/// final folder; commit() fsyncs them and renames each into place (renames are atomic, so a
-/// crash leaves each output its previous or its new version). Uncommitted temps are removed when
-/// the object goes away, so an error leaves earlier outputs intact.
+/// The commit protocol of DESIGN.md section 11.3: every output is written to a temp file in a
+/// temp folder of this run inside its final folder (same file system); commit() fsyncs them and
+/// renames each into place (renames are atomic, so a crash leaves each output its previous or
+/// its new version). Uncommitted temps are removed with their folder when the object goes away,
+/// so an error leaves earlier outputs intact, and by the interrupt thread on Ctrl-C or kill
+/// (interrupt.hpp). A folder rather than loose files, because once it is removed no writer
+/// thread can create a temp in it any more.
 class StagedOutputs {
  public:
   StagedOutputs() = default;
@@ -32,12 +36,15 @@ class StagedOutputs {
   StagedOutputs(const StagedOutputs&) = delete;
   StagedOutputs& operator=(const StagedOutputs&) = delete;
 
-  /// A temp path beside `final_path` (creating its folder) to write the new version to.
-  /// Throws Error{Output} when the folder cannot be created.
+  /// A temp path for the new version of `final_path`, in this run's temp folder beside it
+  /// (creating both folders; the file itself is left to the writer). Throws Error{Output} when a
+  /// folder cannot be created.
   std::filesystem::path stage(const std::filesystem::path& final_path);
 
-  /// fsyncs every staged file, renames each into place in staging order, fsyncs the folders.
-  /// Throws Error{Output}; files renamed before a failure stay renamed.
+  /// fsyncs every staged file, renames each into place in staging order, removes the temp
+  /// folders, fsyncs the final folders. The renames hold off the interrupt thread, so a signal
+  /// meanwhile ends the run after them. Throws Error{Output}; files renamed before a failure
+  /// stay renamed.
   void commit();
 
   /// The final paths, in staging order.
@@ -48,15 +55,25 @@ class StagedOutputs {
     std::filesystem::path temp;
     std::filesystem::path final_path;
   };
+  struct TempFolder {
+    std::filesystem::path folder;  ///< the final folder
+    std::string temp;              ///< this run's temp folder in it
+  };
+  /// This run's temp folder in `folder`, made (and listed for the interrupt thread) on first use.
+  std::filesystem::path temp_folder_in(const std::filesystem::path& folder);
+  void remove_temp_folders() noexcept;
+
   std::vector<Entry> entries_;
-  bool committed_ = false;
+  std::vector<TempFolder> temp_folders_;
 };
 
-/// The marker in salespipe's temp file names; files with it are ours.
+/// The marker in salespipe's temp folder and file names (`.salespipe-tmp-<pid>-<n>/`); entries
+/// with it are ours.
 inline constexpr std::string_view kTempMarker = ".salespipe-tmp-";
 
-/// Removes temp files of dead runs from a folder (call it while holding the folder's lock).
-/// Returns how many were removed.
+/// Removes temp folders (and temp files of older versions) of dead runs from a folder; call it
+/// while holding the folder's lock. Temp folders of this process that are still in use stay.
+/// Returns how many entries were removed.
 std::size_t remove_stale_temps(const std::filesystem::path& folder);
 
 /// Writes bytes to a new file (replacing one that exists); Error{Output} on failure.
