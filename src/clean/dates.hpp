@@ -57,29 +57,40 @@ struct ParsedDate {
   std::string_view problem;
 };
 
-/// An Ok date cell kept until its column's evidence is complete, in 12 bytes instead of a
+/// An Ok date cell kept until its column's evidence is complete, in 8 bytes instead of a
 /// ParsedDate's 36: a column keeps one per loaded row. The two readings are equal exactly when
-/// the value is unambiguous.
-struct PendingDate {
-  Date day_first;
-  Date month_first;
-  char separator = 0;
-
+/// the value is unambiguous; the separator rides in the low two bits of the second.
+class PendingDate {
+ public:
   static PendingDate of(const ParsedDate& parsed) noexcept {
-    return PendingDate{parsed.ambiguous ? parsed.day_first : parsed.date,
-                       parsed.ambiguous ? parsed.month_first : parsed.date, parsed.separator};
+    const Date day_first = parsed.ambiguous ? parsed.day_first : parsed.date;
+    const Date month_first = parsed.ambiguous ? parsed.month_first : parsed.date;
+    return PendingDate(
+        day_first.time_since_epoch().count(),
+        month_first.time_since_epoch().count() * 4 + separator_code(parsed.separator));
   }
   /// The ParsedDate that DateResolver::resolve() needs (status Ok).
   ParsedDate parsed() const noexcept {
     ParsedDate value;
     value.status = CellStatus::Ok;
-    value.ambiguous = day_first != month_first;
-    value.separator = separator;
-    value.date = day_first;
-    value.day_first = day_first;
-    value.month_first = month_first;
+    value.day_first = Date(Date::duration(day_first_));
+    value.month_first = Date(Date::duration(month_first_and_separator_ >> 2));
+    value.ambiguous = value.day_first != value.month_first;
+    value.date = value.day_first;
+    value.separator = kSeparators[month_first_and_separator_ & 3];
     return value;
   }
+
+ private:
+  static constexpr char kSeparators[4] = {0, '-', '/', '.'};
+  static constexpr std::int32_t separator_code(char separator) noexcept {
+    return separator == '-' ? 1 : separator == '/' ? 2 : separator == '.' ? 3 : 0;
+  }
+  PendingDate(std::int32_t day_first, std::int32_t month_first_and_separator) noexcept
+      : day_first_(day_first), month_first_and_separator_(month_first_and_separator) {}
+
+  std::int32_t day_first_;
+  std::int32_t month_first_and_separator_;  ///< month-first reading * 4 + separator code
 };
 
 /// Reads a date cell in any of the shapes above, after trimming spaces and tabs. Returns

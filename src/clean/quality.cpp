@@ -40,11 +40,19 @@ void RecordFaults::add(std::string_view field, Reason reason, std::string_view r
   message_ += fmt::format("{}: {}", field, what);
 }
 
-Reject RecordFaults::take_reject(std::string source, std::uint64_t line,
+Reject RecordFaults::take_reject(std::string_view source, std::uint64_t line,
                                  std::array<ReasonQuality, kReasonCount>& by_reason) {
   count_reject(by_reason, reason_, line, raw_);
-  return Reject{std::move(source),         line,    std::move(field_),
-                printable_raw_value(raw_), reason_, std::move(message_)};
+  return Reject{source, line, field_, printable_raw_value(raw_), reason_, std::move(message_)};
+}
+
+void append_rejects(std::vector<Reject>& to, std::vector<Reject>&& from) {
+  if (to.empty()) {
+    to = std::move(from);
+  } else {
+    to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+  }
+  from = {};
 }
 
 }  // namespace salespipe::clean

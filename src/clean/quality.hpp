@@ -75,18 +75,23 @@ struct ReviewQuality {
 /// column and reason, and every one joins the message (DESIGN.md section 3, "Rejects").
 class RecordFaults {
  public:
+  /// `field` is a canonical field name with static storage (the reject keeps a view of it).
   void add(std::string_view field, Reason reason, std::string_view raw, std::string_view what);
   bool any() const noexcept { return !field_.empty(); }
   /// The record's line of rejects.csv; also counts it under its reason in by_reason.
-  Reject take_reject(std::string source, std::uint64_t line,
+  Reject take_reject(std::string_view source, std::uint64_t line,
                      std::array<ReasonQuality, kReasonCount>& by_reason);
 
  private:
-  std::string field_;
+  std::string_view field_;  ///< a field name with static storage
   Reason reason_{};
   std::string raw_;
   std::string message_;
 };
+
+/// Moves a cleaner's rejects to the end of `to` (without a second copy of millions of them when
+/// `to` is empty).
+void append_rejects(std::vector<Reject>& to, std::vector<Reject>&& from);
 
 /// Counts a reject under its reason, keeping the first few examples.
 void count_reject(std::array<ReasonQuality, kReasonCount>& by_reason, Reason reason,

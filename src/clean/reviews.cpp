@@ -59,7 +59,7 @@ std::string_view review_field_name(ReviewField field) noexcept {
 
 ReviewCleaner::ReviewCleaner(std::string source, const CleanOptions& options, Interner& products,
                              Interner& customers)
-    : source_(std::move(source)),
+    : source_(lasting_name(source)),
       options_(options),
       products_(products),
       customers_(customers),
@@ -175,10 +175,7 @@ CleanReviews ReviewCleaner::finish(std::vector<Reject>& rejects, ReviewQuality& 
   intern_pending();
   rows_.review_date = dates_.resolve(pending_dates_, quality_.review_date);
   pending_dates_ = {};
-  for (auto& reject : rejects_) {
-    rejects.push_back(std::move(reject));
-  }
-  rejects_.clear();
+  append_rejects(rejects, std::move(rejects_));
   quality = std::move(quality_);
   return std::move(rows_);
 }

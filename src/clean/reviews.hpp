@@ -50,7 +50,7 @@ class ReviewCleaner {
  private:
   void intern_pending();
 
-  std::string source_;
+  std::string_view source_;  ///< a lasting_name(), shared by every reject
   CleanOptions options_;
   Interner& products_;
   Interner& customers_;

@@ -71,7 +71,7 @@ SalesLayout map_sales_header(const std::vector<std::string>& header, const std::
 
 SalesCleaner::SalesCleaner(std::string source, SalesLayout layout, const CleanOptions& options,
                            Interner& products, Interner& customers)
-    : source_(std::move(source)),
+    : source_(lasting_name(source)),
       layout_(std::move(layout)),
       options_(options),
       products_(products),
@@ -214,10 +214,7 @@ CleanSales SalesCleaner::finish(std::vector<Reject>& rejects, SalesQuality& qual
   sale_ids_ = Interner();
   rows_.sale_date = dates_.resolve(pending_dates_, quality_.sale_date);
   pending_dates_ = {};
-  for (auto& reject : rejects_) {
-    rejects.push_back(std::move(reject));
-  }
-  rejects_.clear();
+  append_rejects(rejects, std::move(rejects_));
   quality = std::move(quality_);
   return std::move(rows_);
 }

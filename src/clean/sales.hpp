@@ -71,7 +71,7 @@ class SalesCleaner {
  private:
   void intern_pending();
 
-  std::string source_;
+  std::string_view source_;  ///< a lasting_name(), shared by every reject
   SalesLayout layout_;
   CleanOptions options_;
   Interner& products_;

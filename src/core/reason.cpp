@@ -1,6 +1,8 @@
 #include "core/reason.hpp"
 
 #include <array>
+#include <mutex>
+#include <set>
 
 namespace salespipe {
 namespace {
@@ -26,6 +28,18 @@ std::optional<Reason> reason_from_name(std::string_view name) noexcept {
     }
   }
   return std::nullopt;
+}
+
+std::string_view lasting_name(std::string_view name) {
+  // Never freed: set nodes do not move, so the views stay valid until the process ends.
+  static std::mutex mutex;
+  static std::set<std::string, std::less<>> names;
+  const std::lock_guard lock(mutex);
+  auto found = names.find(name);
+  if (found == names.end()) {
+    found = names.emplace(name).first;
+  }
+  return *found;
 }
 
 }  // namespace salespipe

@@ -37,12 +37,19 @@ std::string_view reason_name(Reason reason) noexcept;
 /// The reason with that code, nullopt for an unknown code.
 std::optional<Reason> reason_from_name(std::string_view name) noexcept;
 
+/// A view of a copy of name that lives as long as the process. Rejects name their input file
+/// this way: millions of rejects share a handful of names, and a view of a lasting copy can
+/// never dangle. Thread-safe.
+std::string_view lasting_name(std::string_view name);
+
 /// One rejected record: a line of rejects.csv.
 struct Reject {
-  std::string source;      ///< input file name as given on the command line
+  /// Input file name as given on the command line: a string literal or a lasting_name().
+  std::string_view source;
   std::uint64_t line = 0;  ///< 1-based physical line where the record starts
-  std::string column;      ///< canonical field name, or "*" for the whole record
-  std::string raw_value;   ///< the offending text, valid UTF-8, cut at 1024 bytes
+  /// Canonical field name, or "*" for the whole record: always a name with static storage.
+  std::string_view column;
+  std::string raw_value;  ///< the offending text, valid UTF-8, cut at 1024 bytes
   Reason reason{};
   std::string message;  ///< what was wrong, with further faults of the same record
 };

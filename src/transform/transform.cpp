@@ -86,36 +86,46 @@ Transformed transform(CleanSales&& sales, CleanReviews&& reviews, const Interner
   report.superseded_reviews = table.size() - latest.size();
 
   // Duplicates, in file order: the first loaded record of each sale_id stays. Codes are given in
-  // first-seen order, so a row is the first of its id exactly when its code is the next new one.
-  std::vector<std::uint32_t> first_loaded(sales.sale_ids.size(), kNone);
-  std::vector<std::uint32_t> kept;
-  kept.reserve(sales.size());
-  for (std::uint32_t row = 0; row < sales.size(); ++row) {
-    std::uint32_t& first = first_loaded[sales.sale_id[row]];
-    if (first == kNone) {
-      first = row;
-      kept.push_back(row);
-    } else if (same_sale(sales, first, row)) {
-      ++report.exact_duplicates;
-    } else {
-      ++report.duplicate_sale_ids;
-      const std::string_view id = sales.sale_ids[sales.sale_id[row]];
-      rejects.push_back(
-          Reject{sales_source, sales.line[row], "sale_id", std::string(id), Reason::DuplicateSaleId,
-                 fmt::format("sale_id {} was loaded from line {}; this record differs "
-                             "in {}",
-                             id, sales.line[first], first_difference(sales, first, row))});
+  // first-seen order, so when every row's code is its own index no id repeats (the usual case)
+  // and no list of kept rows is needed.
+  bool every_row_kept = true;
+  for (std::uint32_t row = 0; row < sales.size() && every_row_kept; ++row) {
+    every_row_kept = sales.sale_id[row] == row;
+  }
+  std::vector<std::uint32_t> kept;  // the rows kept, unless every row is
+  if (!every_row_kept) {
+    std::vector<std::uint32_t> first_loaded(sales.sale_ids.size(), kNone);
+    kept.reserve(sales.size());
+    for (std::uint32_t row = 0; row < sales.size(); ++row) {
+      std::uint32_t& first = first_loaded[sales.sale_id[row]];
+      if (first == kNone) {
+        first = row;
+        kept.push_back(row);
+      } else if (same_sale(sales, first, row)) {
+        ++report.exact_duplicates;
+      } else {
+        ++report.duplicate_sale_ids;
+        const std::string_view id = sales.sale_ids[sales.sale_id[row]];
+        rejects.push_back(
+            Reject{lasting_name(sales_source), sales.line[row], "sale_id", std::string(id),
+                   Reason::DuplicateSaleId,
+                   fmt::format("sale_id {} was loaded from line {}; this record "
+                               "differs in {}",
+                               id, sales.line[first], first_difference(sales, first, row))});
+      }
     }
   }
-  first_loaded = {};
+  const std::size_t kept_count = every_row_kept ? sales.size() : kept.size();
+  const auto kept_row = [&](std::size_t i) -> std::uint32_t {
+    return every_row_kept ? static_cast<std::uint32_t>(i) : kept[i];
+  };
 
   // Left join with the latest reviews. `review_of[i]` is the latest review of kept sale i.
-  std::vector<std::uint32_t> review_of(kept.size(), kNone);
+  std::vector<std::uint32_t> review_of(kept_count, kNone);
   std::vector<std::uint8_t> review_sold(table.size(), 0);
-  std::vector<std::uint32_t> loaded;  // indexes into kept of the sales that load
-  loaded.reserve(kept.size());
-  for (std::uint32_t i = 0; i < kept.size(); ++i) {
-    const std::uint32_t row = kept[i];
+  std::vector<std::uint32_t> loaded;  // with require_feedback: indexes into kept that load
+  for (std::uint32_t i = 0; i < kept_count; ++i) {
+    const std::uint32_t row = kept_row(i);
     const auto review = latest.find(pair_key(sales.product[row], sales.customer[row]));
     if (review) {
       review_of[i] = *review;
@@ -124,19 +134,28 @@ Transformed transform(CleanSales&& sales, CleanReviews&& reviews, const Interner
       ++report.excluded_no_review;
       continue;
     }
-    loaded.push_back(i);
+    if (options.require_feedback) {
+      loaded.push_back(i);
+    }
   }
+  latest = FlatMap64();
   for (std::uint32_t r = 0; r < table.size(); ++r) {
     report.reviews_without_sale += (table.superseded[r] == 0 && review_sold[r] == 0) ? 1u : 0u;
   }
   review_sold = {};
 
   // The loaded rows of the cleaned columns, moved and compacted in place rather than copied.
-  std::vector<std::uint32_t> rows(loaded.size());
-  for (std::size_t i = 0; i < loaded.size(); ++i) {
-    rows[i] = kept[loaded[i]];
+  std::vector<std::uint32_t> rows;  // the rows that load, unless every row does
+  if (options.require_feedback) {
+    rows.resize(loaded.size());
+    for (std::size_t i = 0; i < loaded.size(); ++i) {
+      rows[i] = kept_row(loaded[i]);
+    }
+    keep_rows(review_of, loaded);
+  } else if (!every_row_kept) {
+    rows = std::move(kept);
   }
-  keep_rows(review_of, loaded);
+  const bool every_row_loads = !options.require_feedback && every_row_kept;
   kept = {};
   loaded = {};
 
@@ -145,28 +164,33 @@ Transformed transform(CleanSales&& sales, CleanReviews&& reviews, const Interner
   result.customers = customers.dictionary();
   // Kept rows carry codes 0, 1, 2, ... in order, so when every one loads the interner's names
   // are the sale_id column as it is.
-  if (rows.size() == sales.sale_ids.size()) {
+  if (every_row_loads || rows.size() == sales.sale_ids.size()) {
     result.sale_id = std::move(sales.sale_ids);
   } else {
     for (const std::uint32_t row : rows) {
       result.sale_id.push_back(sales.sale_ids[sales.sale_id[row]]);
     }
   }
+  const std::size_t n = every_row_loads ? sales.size() : rows.size();
   sales.sale_id = {};
-  result.product = std::move(sales.product);
-  keep_rows(result.product, rows);
-  result.customer = std::move(sales.customer);
-  keep_rows(result.customer, rows);
-  result.sale_price = std::move(sales.sale_price);
-  keep_rows(result.sale_price, rows);
-  result.quantity = std::move(sales.quantity);
-  keep_rows(result.quantity, rows);
-  result.sale_date = std::move(sales.sale_date);
-  keep_rows(result.sale_date, rows);
-  result.source_line = std::move(sales.line);
-  keep_rows(result.source_line, rows);
+  const auto take = [&](auto& to, auto& from) {
+    to = std::move(from);
+    if (!every_row_loads) {
+      keep_rows(to, rows);
+    }
+  };
+  take(result.product, sales.product);
+  take(result.customer, sales.customer);
+  take(result.sale_price, sales.sale_price);
+  take(result.quantity, sales.quantity);
+  take(result.sale_date, sales.sale_date);
+  take(result.source_line, sales.line);
   result.extra.names = sales.extra.names;
-  for (const auto& column : sales.extra.values) {
+  for (auto& column : sales.extra.values) {
+    if (every_row_loads) {
+      result.extra.values.push_back(std::move(column));
+      continue;
+    }
     StringColumn& kept_values = result.extra.values.emplace_back();
     for (const std::uint32_t row : rows) {
       kept_values.push_back(column[row]);
@@ -174,7 +198,6 @@ Transformed transform(CleanSales&& sales, CleanReviews&& reviews, const Interner
   }
   sales.extra.values = {};
 
-  const std::size_t n = rows.size();
   result.total_revenue.resize(n);
   result.has_review.resize(n);
   result.sentiment.resize(n);

@@ -694,3 +694,28 @@ TEST(SeedDates, ProfileNamesTheShapes) {
 
 }  // namespace
 }  // namespace salespipe::clean
+
+namespace salespipe::clean {
+namespace {
+
+TEST(PendingDate, KeepsBothReadingsAndTheSeparator) {
+  for (const std::string_view text :
+       {"01-09-2023", "01/09/2023", "01.09.2023", "15-01-2023", "2023-01-15", "20230115",
+        "02/03/0001", "12/11/9999", "07.07.2020"}) {
+    const ParsedDate parsed = parse_date(text);
+    ASSERT_EQ(parsed.status, CellStatus::Ok) << text;
+    const ParsedDate back = PendingDate::of(parsed).parsed();
+    EXPECT_EQ(back.ambiguous, parsed.ambiguous) << text;
+    EXPECT_EQ(back.separator, parsed.separator) << text;
+    const DateResolver resolver;
+    EXPECT_EQ(resolver.resolve(back).date, resolver.resolve(parsed).date) << text;
+    if (parsed.ambiguous) {
+      EXPECT_EQ(back.day_first, parsed.day_first) << text;
+      EXPECT_EQ(back.month_first, parsed.month_first) << text;
+    }
+  }
+  EXPECT_EQ(sizeof(PendingDate), 8u);
+}
+
+}  // namespace
+}  // namespace salespipe::clean
