@@ -25,17 +25,6 @@ constexpr std::string_view kSales =
 constexpr std::string_view kFeedback =
     R"([{"customer_id": "C1", "product_id": "P1", "sentiment_score": 4, "review_date": "2023-01-05"}])";
 
-/// Every file under a folder with its bytes, to show a failed run changed nothing.
-std::map<std::string, std::string> snapshot(const fs::path& folder) {
-  std::map<std::string, std::string> files;
-  for (const auto& entry : fs::recursive_directory_iterator(folder)) {
-    if (entry.is_regular_file()) {
-      files[fs::relative(entry.path(), folder).string()] = read_file(entry.path());
-    }
-  }
-  return files;
-}
-
 class Cli : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -53,11 +42,11 @@ class Cli : public ::testing::Test {
   void expect_fatal_input_leaves_outputs(const std::string& sales, const std::string& feedback,
                                          std::string_view message) {
     ASSERT_EQ(etl((dir_ / "sales.csv").string(), (dir_ / "feedback.json").string()).exit_code, 0);
-    const auto before = snapshot(dir_ / "out");
+    const auto before = testing::files_under(dir_ / "out");
     const auto result = etl(sales, feedback);
     EXPECT_EQ(result.exit_code, 3) << result.err;
     EXPECT_NE(result.err.find(message), std::string::npos) << result.err;
-    EXPECT_EQ(snapshot(dir_ / "out"), before);
+    EXPECT_EQ(testing::files_under(dir_ / "out"), before);
   }
 
   TempDir dir_;
@@ -163,11 +152,11 @@ TEST_F(Cli, JsonTopLevelThatIsNotAnArrayIsBadInput) {
 
 TEST_F(Cli, TooManyRejectsIsBadInputAndWritesNothing) {
   ASSERT_EQ(etl((dir_ / "sales.csv").string(), (dir_ / "feedback.json").string()).exit_code, 0);
-  const auto before = snapshot(dir_ / "out");
+  const auto before = testing::files_under(dir_ / "out");
   const auto result = etl((dir_ / "sales.csv").string(), (dir_ / "feedback.json").string(),
                           {"--max-rejects", "10%"});
   EXPECT_EQ(result.exit_code, 3);
-  EXPECT_EQ(snapshot(dir_ / "out"), before);
+  EXPECT_EQ(testing::files_under(dir_ / "out"), before);
   EXPECT_NE(result.err.find("1 of 2 sales rejected, over --max-rejects 10%"), std::string::npos)
       << result.err;
 }

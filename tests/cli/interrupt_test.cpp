@@ -144,28 +144,6 @@ std::vector<fs::path> temps_in(const fs::path& folder) {
   return temps;
 }
 
-/// Every temp entry under `folder`, at any depth.
-std::vector<std::string> temps_under(const fs::path& folder) {
-  std::vector<std::string> temps;
-  for (const auto& entry : fs::recursive_directory_iterator(folder)) {
-    if (has_marker(entry.path())) {
-      temps.push_back(entry.path().string());
-    }
-  }
-  return temps;
-}
-
-/// Every file under a folder with its bytes.
-std::map<std::string, std::string> snapshot(const fs::path& folder) {
-  std::map<std::string, std::string> files;
-  for (const auto& entry : fs::recursive_directory_iterator(folder)) {
-    if (entry.is_regular_file()) {
-      files[fs::relative(entry.path(), folder).string()] = read_file(entry.path());
-    }
-  }
-  return files;
-}
-
 /// Every file of `before` unchanged, and no new one (names only in the messages: some files are
 /// megabytes).
 void expect_same_files(const std::map<std::string, std::string>& after,
@@ -236,7 +214,7 @@ class Interrupt : public ::testing::Test {
     const fs::path out = dir_ / "out";
     const auto good = run_salespipe(args(command, "small", out));
     ASSERT_EQ(good.exit_code, 0) << good.err;
-    const auto before = snapshot(out);
+    const auto before = testing::files_under(out);
 
     BackgroundRun run(args(command, "large", out), dir_.path());
     ASSERT_TRUE(run.started());
@@ -247,8 +225,9 @@ class Interrupt : public ::testing::Test {
     ASSERT_TRUE(WIFSIGNALED(status)) << describe(status) << ": " << run.err();
     EXPECT_EQ(WTERMSIG(status), signal);
     EXPECT_NE(run.err().find("stopped by SIG"), std::string::npos) << run.err();
-    EXPECT_EQ(temps_under(out), std::vector<std::string>{});
-    expect_same_files(snapshot(out), before);
+    EXPECT_EQ(testing::entries_named_with(out, io::warehouse::kTempMarker),
+              std::vector<std::string>{});
+    expect_same_files(testing::files_under(out), before);
   }
 
   TempDir dir_;
@@ -348,7 +327,8 @@ TEST_F(Interrupt, SigkillAtAnyInstantLeavesEachOutputItsPreviousOrItsNewVersion)
   // The next run starts fine and finishes with the new version and no temp left.
   const auto last = run_salespipe(args("etl", "large", out));
   ASSERT_EQ(last.exit_code, 0) << last.err;
-  EXPECT_EQ(temps_under(out), std::vector<std::string>{});
+  EXPECT_EQ(testing::entries_named_with(out, io::warehouse::kTempMarker),
+            std::vector<std::string>{});
   for (const auto& name : outputs) {
     if (name != "run_manifest.json") {
       EXPECT_TRUE(read_file(warehouse / name) == next.at(name)) << name;

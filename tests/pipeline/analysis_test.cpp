@@ -79,27 +79,6 @@ class Analysis : public ::testing::Test {
   TempDir out_;
 };
 
-// Every file under folder, relative path -> bytes.
-std::map<std::string, std::string> files_under(const fs::path& folder) {
-  std::map<std::string, std::string> files;
-  for (const auto& entry : fs::recursive_directory_iterator(folder)) {
-    if (entry.is_regular_file()) {
-      files[fs::relative(entry.path(), folder).string()] = read_file(entry.path());
-    }
-  }
-  return files;
-}
-
-std::vector<std::string> temp_files_under(const fs::path& folder) {
-  std::vector<std::string> temps;
-  for (const auto& entry : fs::recursive_directory_iterator(folder)) {
-    if (entry.path().filename().string().find(io::warehouse::kTempMarker) != std::string::npos) {
-      temps.push_back(entry.path().string());
-    }
-  }
-  return temps;
-}
-
 Error caught(const std::function<void()>& action) {
   try {
     action();
@@ -228,7 +207,7 @@ TEST_F(Analysis, WritesEveryOutputByTheCommitProtocol) {
                                       "images/sentiment_chart.png", "images/sentiment_chart.svg",
                                       "reports/top_products.csv", "reports/report.md",
                                       "reports/report.html", "data_warehouse/warehouse.sqlite"}));
-  EXPECT_TRUE(temp_files_under(out_.path()).empty());
+  EXPECT_TRUE(testing::entries_named_with(out_.path(), io::warehouse::kTempMarker).empty());
   EXPECT_FALSE(fs::exists(out_ / "images/vip_table.png"));
   const std::string html = read_file(out_ / "reports/report.html");
   EXPECT_NE(html.find("<h1>Sales report: 2023 Q1</h1>"), std::string::npos);
@@ -248,11 +227,11 @@ TEST_F(Analysis, WritesEveryOutputByTheCommitProtocol) {
 TEST_F(Analysis, TwoRunsWriteTheSameBytes) {
   etl(out_.path());
   analyze_from_files(options(out_.path()));
-  const auto first = files_under(out_ / "reports");
-  const auto first_images = files_under(out_ / "images");
+  const auto first = testing::files_under(out_ / "reports");
+  const auto first_images = testing::files_under(out_ / "images");
   analyze_from_files(options(out_.path()));
-  EXPECT_TRUE(files_under(out_ / "reports") == first);
-  EXPECT_TRUE(files_under(out_ / "images") == first_images);
+  EXPECT_TRUE(testing::files_under(out_ / "reports") == first);
+  EXPECT_TRUE(testing::files_under(out_ / "images") == first_images);
   EXPECT_EQ(first.size(), 3u);
   EXPECT_EQ(first_images.size(), 4u);
 }
@@ -286,7 +265,7 @@ TEST_F(Analysis, FillsTheTopProductsTableOfTheWarehouse) {
 TEST_F(Analysis, AFailedRunLeavesTheEarlierReports) {
   etl(out_.path());
   analyze_from_files(options(out_.path(), 2));
-  const auto before = files_under(out_.path());
+  const auto before = testing::files_under(out_.path());
 
   // A period without sales stops before anything is written.
   AnalysisOptions empty = options(out_.path(), 3);
@@ -304,7 +283,7 @@ TEST_F(Analysis, AFailedRunLeavesTheEarlierReports) {
   EXPECT_EQ(blocked.kind(), ErrorKind::Output);
   fs::remove_all(out_ / "images/revenue_chart.png");
 
-  auto after = files_under(out_.path());
+  auto after = testing::files_under(out_.path());
   EXPECT_EQ(after.erase("images/revenue_chart.png"), 0u);
   auto expected = before;
   expected.erase("images/revenue_chart.png");
@@ -312,7 +291,7 @@ TEST_F(Analysis, AFailedRunLeavesTheEarlierReports) {
                            "data_warehouse/warehouse.sqlite"}) {
     EXPECT_TRUE(after[name] == expected[name]) << name;
   }
-  EXPECT_TRUE(temp_files_under(out_.path()).empty());
+  EXPECT_TRUE(testing::entries_named_with(out_.path(), io::warehouse::kTempMarker).empty());
 }
 
 TEST_F(Analysis, IncludesTheSegmentationWhenSegmentRanAfterTheLatestEtl) {

@@ -109,4 +109,25 @@ CommandResult run_salespipe(const std::vector<std::string>& args) {
   return result;
 }
 
+std::map<std::string, std::string> files_under(const std::filesystem::path& folder) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(folder)) {
+    if (entry.is_regular_file()) {
+      files[std::filesystem::relative(entry.path(), folder).string()] = read_file(entry.path());
+    }
+  }
+  return files;
+}
+
+std::vector<std::string> entries_named_with(const std::filesystem::path& folder,
+                                            std::string_view part) {
+  std::vector<std::string> found;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(folder)) {
+    if (entry.path().filename().string().find(part) != std::string::npos) {
+      found.push_back(entry.path().string());
+    }
+  }
+  return found;
+}
+
 }  // namespace salespipe::testing

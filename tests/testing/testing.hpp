@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,6 +54,14 @@ class TempDir {
 void write_file(const std::filesystem::path& path, std::string_view bytes);
 /// The whole file as bytes; fails the test when it cannot be read.
 std::string read_file(const std::filesystem::path& path);
+
+/// Every regular file under folder, at any depth: relative path -> bytes. Comparing two
+/// snapshots shows that a failed or stopped run changed nothing.
+std::map<std::string, std::string> files_under(const std::filesystem::path& folder);
+/// Every entry under folder, at any depth, whose file name contains `part` (such as the temp
+/// marker), as path strings in directory order.
+std::vector<std::string> entries_named_with(const std::filesystem::path& folder,
+                                            std::string_view part);
 
 /// Result of running a command: exit status and captured streams.
 struct CommandResult {

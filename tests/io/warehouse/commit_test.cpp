@@ -26,17 +26,6 @@ using salespipe::testing::read_file;
 using salespipe::testing::TempDir;
 using salespipe::testing::write_file;
 
-/// Every entry under `folder` whose name has the temp marker.
-std::vector<std::string> temps_under(const fs::path& folder) {
-  std::vector<std::string> temps;
-  for (const auto& entry : fs::recursive_directory_iterator(folder)) {
-    if (entry.path().filename().string().find(kTempMarker) != std::string::npos) {
-      temps.push_back(entry.path().string());
-    }
-  }
-  return temps;
-}
-
 TEST(StagedOutputs, StagesIntoATempFolderOfThisRunInsideTheFinalFolder) {
   TempDir dir;
   StagedOutputs outputs;
@@ -66,7 +55,7 @@ TEST(StagedOutputs, CommitPutsEachFileInPlaceAndRemovesTheTempFolders) {
   }
   EXPECT_EQ(read_file(dir / "out/a.csv"), "new a");
   EXPECT_EQ(read_file(dir / "out/images/c.png"), "new c");
-  EXPECT_EQ(temps_under(dir.path()), std::vector<std::string>{});
+  EXPECT_EQ(testing::entries_named_with(dir.path(), kTempMarker), std::vector<std::string>{});
 }
 
 TEST(StagedOutputs, UncommittedTempsGoWithTheirFolderAndOutputsStay) {
@@ -80,7 +69,7 @@ TEST(StagedOutputs, UncommittedTempsGoWithTheirFolderAndOutputsStay) {
   }
   EXPECT_EQ(read_file(dir / "out/a.csv"), "old a");
   EXPECT_FALSE(fs::exists(dir / "out/b.csv"));
-  EXPECT_EQ(temps_under(dir.path()), std::vector<std::string>{});
+  EXPECT_EQ(testing::entries_named_with(dir.path(), kTempMarker), std::vector<std::string>{});
 }
 
 TEST(StagedOutputs, FailedRenameKeepsEarlierRenamesAndRemovesTheRest) {
@@ -98,7 +87,7 @@ TEST(StagedOutputs, FailedRenameKeepsEarlierRenamesAndRemovesTheRest) {
   EXPECT_EQ(read_file(dir / "out/a.csv"), "new a");
   EXPECT_TRUE(fs::is_directory(dir / "out/b"));
   EXPECT_EQ(read_file(dir / "out/c.csv"), "old c");
-  EXPECT_EQ(temps_under(dir.path()), std::vector<std::string>{});
+  EXPECT_EQ(testing::entries_named_with(dir.path(), kTempMarker), std::vector<std::string>{});
 }
 
 TEST(RemoveStaleTemps, RemovesTempsOfDeadRunsButNotTheLiveOnesOfThisProcess) {
@@ -112,7 +101,8 @@ TEST(RemoveStaleTemps, RemovesTempsOfDeadRunsButNotTheLiveOnesOfThisProcess) {
   EXPECT_EQ(remove_stale_temps(dir / "out"), 2u);
   EXPECT_EQ(read_file(live), "being written");
   EXPECT_EQ(read_file(dir / "out/rejects.csv"), "an output");
-  EXPECT_EQ(temps_under(dir / "out"), std::vector<std::string>{live.parent_path().string()});
+  EXPECT_EQ(testing::entries_named_with(dir / "out", kTempMarker),
+            std::vector<std::string>{live.parent_path().string()});
 }
 
 TEST(StagedOutputs, ReusesAFolderOfADeadRunWithTheSameName) {
@@ -152,7 +142,8 @@ TEST(TempFolders, StagingWaitsWhileTheInterruptCleanupHoldsTheList) {
   });
   auto future = staged.get_future();
   EXPECT_EQ(future.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
-  EXPECT_EQ(temps_under(dir.path()), std::vector<std::string>{}) << "no folder made meanwhile";
+  EXPECT_EQ(testing::entries_named_with(dir.path(), kTempMarker), std::vector<std::string>{})
+      << "no folder made meanwhile";
   held.unlock();
   EXPECT_EQ(future.get().filename(), "a.csv");
   writer.join();
@@ -180,7 +171,7 @@ TEST(InterruptCleanupDeathTest, SignalRemovesTempFoldersThenEndsTheProcessByIt) 
         ::testing::KilledBySignal(signal), "cleaned up on signal " + std::to_string(signal));
     EXPECT_EQ(read_file(dir / "out/a.csv"), "old a");
     EXPECT_FALSE(fs::exists(dir / "out/b.csv"));
-    EXPECT_EQ(temps_under(dir.path()), std::vector<std::string>{});
+    EXPECT_EQ(testing::entries_named_with(dir.path(), kTempMarker), std::vector<std::string>{});
   }
 }
 
