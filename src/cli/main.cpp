@@ -19,6 +19,7 @@
 #include "core/error.hpp"
 #include "core/json_writer.hpp"
 #include "generate/generate.hpp"
+#include "io/warehouse/commit.hpp"
 #include "io/warehouse/interrupt.hpp"
 #include "pipeline/analysis.hpp"
 #include "pipeline/config.hpp"
@@ -367,7 +368,12 @@ int run_generate_command(generate::Options& options, const std::string& feedback
   };
   const auto sales = out / "sale_price.csv";
   const auto feedback = out / "customer_feedback.json";
-  const generate::Stats stats = generate::generate(options, sales, feedback);
+  // Both files are written to temps and renamed into place only when both are complete, so a
+  // failed or interrupted run leaves earlier files as they were.
+  io::warehouse::StagedOutputs outputs;
+  const generate::Stats stats =
+      generate::generate(options, outputs.stage(sales), outputs.stage(feedback));
+  outputs.commit();
   if (common.json) {
     fmt::print(
         "{{\"sales\": {}, \"feedback\": {}, \"rows\": {}, \"reviews\": {}, "
@@ -479,8 +485,8 @@ int real_main(int argc, char** argv) {
     const int code = app.exit(error);
     return code == 0 ? 0 : static_cast<int>(ExitCode::Usage);
   }
-  for (const CLI::App* writer :
-       {run_command, etl_command, segment_command, analyze_command, export_command}) {
+  for (const CLI::App* writer : {run_command, etl_command, segment_command, analyze_command,
+                                 export_command, generate_command}) {
     if (writer->parsed()) {
       clean_up_on_interrupt(common);
     }

@@ -241,6 +241,23 @@ TEST_F(Interrupt, SigtermRemovesTheTempsAndLeavesTheEarlierOutputs) {
   expect_signal_leaves_earlier_outputs(SIGTERM, "run");
 }
 
+TEST_F(Interrupt, CtrlCDuringGenerateLeavesTheEarlierFiles) {
+  const fs::path out = dir_ / "small";
+  const auto before = testing::files_under(out);
+  BackgroundRun run({"generate", "--rows", "3000000", "--seed", "3", "--out", out.string()},
+                    dir_.path());
+  ASSERT_TRUE(run.started());
+  ASSERT_TRUE(wait_until(run, [&] { return !temps_in(out).empty(); }))
+      << "generate ended (" << describe(run.wait()) << ") before a temp appeared: " << run.err();
+  run.signal(SIGINT);
+  const int status = run.wait();
+  ASSERT_TRUE(WIFSIGNALED(status)) << describe(status) << ": " << run.err();
+  EXPECT_EQ(WTERMSIG(status), SIGINT);
+  EXPECT_EQ(testing::entries_named_with(out, io::warehouse::kTempMarker),
+            std::vector<std::string>{});
+  expect_same_files(testing::files_under(out), before);
+}
+
 TEST_F(Interrupt, SigkillAtAnyInstantLeavesEachOutputItsPreviousOrItsNewVersion) {
   const std::vector<std::string> outputs = {"processed_sales_data.csv", "rejects.csv",
                                             "warehouse.sqlite", "run_manifest.json"};
