@@ -21,18 +21,24 @@ std::uint64_t hash_bytes(std::string_view bytes) noexcept {
 
 Interner::Interner() { grow_to(kInitialSlots); }
 
-std::optional<std::uint32_t> Interner::find(std::string_view text) const noexcept {
-  const std::uint32_t tag = tag_of(text);
-  for (std::size_t slot = home(tag);; slot = (slot + 1) & mask_) {
+std::size_t Interner::probe(std::string_view text, std::uint32_t tag) const noexcept {
+  std::size_t slot = home(tag);
+  for (; slots_[slot] != kEmpty; slot = (slot + 1) & mask_) {
     const std::uint64_t entry = slots_[slot];
-    if (entry == kEmpty) {
-      return std::nullopt;
-    }
-    const auto code = static_cast<std::uint32_t>(entry);
-    if (static_cast<std::uint32_t>(entry >> 32) == tag && names_[code] == text) {
-      return code;
+    if (static_cast<std::uint32_t>(entry >> 32) == tag &&
+        names_[static_cast<std::uint32_t>(entry)] == text) {
+      break;
     }
   }
+  return slot;
+}
+
+std::optional<std::uint32_t> Interner::find(std::string_view text) const noexcept {
+  const std::uint64_t entry = slots_[probe(text, tag_of(text))];
+  if (entry == kEmpty) {
+    return std::nullopt;
+  }
+  return static_cast<std::uint32_t>(entry);
 }
 
 std::uint32_t Interner::intern(std::string_view text) { return intern_tagged(text, tag_of(text)); }
@@ -81,16 +87,9 @@ void Interner::intern_all(std::span<const std::string_view> texts,
 }
 
 std::uint32_t Interner::intern_tagged(std::string_view text, std::uint32_t tag) {
-  std::size_t slot = home(tag);
-  for (;; slot = (slot + 1) & mask_) {
-    const std::uint64_t entry = slots_[slot];
-    if (entry == kEmpty) {
-      break;
-    }
-    const auto code = static_cast<std::uint32_t>(entry);
-    if (static_cast<std::uint32_t>(entry >> 32) == tag && names_[code] == text) {
-      return code;
-    }
+  const std::size_t slot = probe(text, tag);
+  if (slots_[slot] != kEmpty) {
+    return static_cast<std::uint32_t>(slots_[slot]);
   }
   const auto code = static_cast<std::uint32_t>(names_.size());
   names_.push_back(text);

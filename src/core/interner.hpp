@@ -46,6 +46,8 @@ class Interner {
   StringColumn take_names();
 
  private:
+  /// The slot holding text, or the free slot where it would go.
+  std::size_t probe(std::string_view text, std::uint32_t tag) const noexcept;
   std::uint32_t intern_tagged(std::string_view text, std::uint32_t tag);
   void grow_to(std::size_t slot_count);
   std::size_t home(std::uint32_t tag) const noexcept {

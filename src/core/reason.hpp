@@ -54,4 +54,9 @@ struct Reject {
   std::string message;  ///< what was wrong, with further faults of the same record
 };
 
+/// The order of rejects.csv: by source, then line.
+inline bool rejects_file_order(const Reject& a, const Reject& b) noexcept {
+  return a.source != b.source ? a.source < b.source : a.line < b.line;
+}
+
 }  // namespace salespipe

@@ -6,8 +6,8 @@
 #include <charconv>
 #include <functional>
 #include <mutex>
-#include <thread>
 
+#include "core/background_job.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "io/csv/reader.hpp"
@@ -16,7 +16,6 @@
 #include "io/sql/warehouse.hpp"
 #include "io/warehouse/commit.hpp"
 #include "io/warehouse/csv_outputs.hpp"
-#include "pipeline/background_job.hpp"
 #include "pipeline/manifest.hpp"
 
 namespace salespipe::pipeline {
@@ -74,11 +73,8 @@ std::vector<Reject> sorted_rejects(std::vector<Reject> sales, std::size_t cleane
   std::vector<Reject> all = reviews_first ? std::move(reviews) : std::move(sales);
   std::vector<Reject>& rest = reviews_first ? sales : reviews;
   all.insert(all.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
-  const auto by_source_line = [](const Reject& a, const Reject& b) {
-    return a.source != b.source ? a.source < b.source : a.line < b.line;
-  };
-  if (!std::is_sorted(all.begin(), all.end(), by_source_line)) {
-    std::stable_sort(all.begin(), all.end(), by_source_line);
+  if (!std::is_sorted(all.begin(), all.end(), rejects_file_order)) {
+    std::stable_sort(all.begin(), all.end(), rejects_file_order);
   }
   return all;
 }

@@ -8,9 +8,8 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <exception>
-#include <thread>
 
+#include "core/background_job.hpp"
 #include "core/error.hpp"
 #include "core/interner.hpp"
 #include "io/csv/reader.hpp"
@@ -189,31 +188,12 @@ void write_processed_sales(const fs::path& path, const SalesTable& sales,
     const std::size_t middle = std::min(begin + kSlice, sales.size());
     const std::size_t end = std::min(middle + kSlice, sales.size());
     other.clear();
-    std::exception_ptr error;
-    std::thread second;
+    BackgroundJob second;
     if (middle < end) {
-      second = std::thread([&] {
-        try {
-          format_processed_rows(other, sales, segments, middle, end);
-        } catch (...) {
-          error = std::current_exception();
-        }
-      });
+      second.start([&] { format_processed_rows(other, sales, segments, middle, end); });
     }
-    try {
-      format_processed_rows(out, sales, segments, begin, middle);
-    } catch (...) {
-      if (second.joinable()) {
-        second.join();
-      }
-      throw;
-    }
-    if (second.joinable()) {
-      second.join();
-    }
-    if (error) {
-      std::rethrow_exception(error);
-    }
+    format_processed_rows(out, sales, segments, begin, middle);
+    second.wait();
     file.write_after_buffer(other);
   }
   file.close();
@@ -221,17 +201,14 @@ void write_processed_sales(const fs::path& path, const SalesTable& sales,
 
 void write_rejects(const fs::path& path, const std::vector<Reject>& rejects) {
   // The ETL hands them over sorted already; sort an index, never a copy of millions of rejects.
-  const auto before = [](const Reject& a, const Reject& b) {
-    return a.source != b.source ? a.source < b.source : a.line < b.line;
-  };
   std::vector<std::uint32_t> order;
-  if (!std::is_sorted(rejects.begin(), rejects.end(), before)) {
+  if (!std::is_sorted(rejects.begin(), rejects.end(), rejects_file_order)) {
     order.resize(rejects.size());
     for (std::uint32_t i = 0; i < order.size(); ++i) {
       order[i] = i;
     }
     std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-      return before(rejects[a], rejects[b]);
+      return rejects_file_order(rejects[a], rejects[b]);
     });
   }
   ChunkedFile file(path);

@@ -5,7 +5,7 @@
 #include <thread>
 #include <utility>
 
-namespace salespipe::pipeline {
+namespace salespipe {
 
 /// Work run on another thread: wait() joins it and rethrows what it threw, so its errors reach
 /// the caller as if it had run inline. Going away without wait() (the caller is unwinding from
@@ -48,4 +48,4 @@ class BackgroundJob {
   std::thread thread_;
 };
 
-}  // namespace salespipe::pipeline
+}  // namespace salespipe
