@@ -4,6 +4,7 @@
 #include <functional>
 #include <thread>
 #include <utility>
+#include <vector>
 
 namespace salespipe {
 
@@ -47,5 +48,36 @@ class BackgroundJob {
   std::exception_ptr error_;
   std::thread thread_;
 };
+
+/// Runs work(0), work(1), ..., work(parts - 1) at once: part 0 on this thread, each other part
+/// on a thread of its own. Returns when all are done and rethrows the error of the lowest part
+/// that threw.
+template <typename Work>
+void run_parts(unsigned parts, Work&& work) {
+  std::vector<BackgroundJob> others(parts > 0 ? parts - 1 : 0);
+  for (unsigned part = 1; part < parts; ++part) {
+    others[part - 1].start([&work, part] { work(part); });
+  }
+  std::exception_ptr first_error;
+  try {
+    if (parts > 0) {
+      work(0u);
+    }
+  } catch (...) {
+    first_error = std::current_exception();
+  }
+  for (BackgroundJob& job : others) {
+    try {
+      job.wait();
+    } catch (...) {
+      if (!first_error) {
+        first_error = std::current_exception();
+      }
+    }
+  }
+  if (first_error) {
+    std::rethrow_exception(first_error);
+  }
+}
 
 }  // namespace salespipe

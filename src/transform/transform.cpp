@@ -2,12 +2,29 @@
 
 #include <fmt/format.h>
 
+#include <array>
+
+#include "core/background_job.hpp"
 #include "core/flat_map.hpp"
 
 namespace salespipe::transform {
 namespace {
 
 constexpr std::uint32_t kNone = UINT32_MAX;
+
+/// The join runs on both cores, one partition of the (product, customer) pairs each.
+constexpr unsigned kPartitions = 2;
+/// How many rows ahead the join loops prefetch their hash table slot.
+constexpr std::size_t kLookahead = 16;
+
+unsigned partition_of(std::uint64_t pair) noexcept {
+  return static_cast<unsigned>(FlatMap64::mix(pair) >> 63);
+}
+
+struct PartitionCounts {
+  std::uint64_t latest_reviews = 0;
+  std::uint64_t sales_without_review = 0;
+};
 
 std::uint64_t pair_key(std::uint32_t product, std::uint32_t customer) noexcept {
   return (static_cast<std::uint64_t>(product) << 32) | customer;
@@ -64,27 +81,6 @@ Transformed transform(CleanSales&& sales, CleanReviews&& reviews, const Interner
   Transformed out;
   TransformReport& report = out.report;
 
-  // Latest review per (product, customer): later dates win, and on equal dates the later record.
-  // Reviews are in file order, so ">=" lets the later record win a tie.
-  FlatMap64 latest(reviews.size());
-  for (std::uint32_t r = 0; r < reviews.size(); ++r) {
-    std::uint32_t& best =
-        latest.find_or_insert(pair_key(reviews.product[r], reviews.customer[r]), r);
-    if (reviews.review_date[r] >= reviews.review_date[best]) {
-      best = r;
-    }
-  }
-  ReviewTable& table = out.reviews;
-  table.product = std::move(reviews.product);
-  table.customer = std::move(reviews.customer);
-  table.sentiment = std::move(reviews.sentiment);
-  table.review_date = std::move(reviews.review_date);
-  table.source_line = std::move(reviews.line);
-  table.superseded.assign(table.size(), 1);
-  latest.for_each([&](std::uint64_t, std::uint32_t r) { table.superseded[r] = 0; });
-  report.latest_reviews = latest.size();
-  report.superseded_reviews = table.size() - latest.size();
-
   // Duplicates, in file order: the first loaded record of each sale_id stays. Codes are given in
   // first-seen order, so when every row's code is its own index no id repeats (the usual case)
   // and no list of kept rows is needed.
@@ -120,44 +116,102 @@ Transformed transform(CleanSales&& sales, CleanReviews&& reviews, const Interner
     return every_row_kept ? static_cast<std::uint32_t>(i) : kept[i];
   };
 
-  // Left join with the latest reviews. `review_of[i]` is the latest review of kept sale i.
+  ReviewTable& table = out.reviews;
+  table.product = std::move(reviews.product);
+  table.customer = std::move(reviews.customer);
+  table.sentiment = std::move(reviews.sentiment);
+  table.review_date = std::move(reviews.review_date);
+  table.source_line = std::move(reviews.line);
+  table.superseded.assign(table.size(), 1);
+
+  // The latest review per (product, customer), one table per partition of the pairs by hash,
+  // each built on a core of its own: a pair and all its reviews fall in one partition, so each
+  // table holds what a single table would for its pairs. Later dates win, and on equal dates
+  // the later record: reviews are in file order, so ">=" lets the later record win a tie.
+  std::array<FlatMap64, kPartitions> latest;
+  std::array<PartitionCounts, kPartitions> counts{};
+  run_parts(kPartitions, [&](unsigned part) {
+    FlatMap64& map = latest[part];
+    map = FlatMap64(table.size() / kPartitions);
+    const auto key_of = [&](std::size_t r) {
+      return pair_key(table.product[r], table.customer[r]);
+    };
+    for (std::uint32_t r = 0; r < table.size(); ++r) {
+      if (r + kLookahead < table.size()) {
+        const std::uint64_t ahead = key_of(r + kLookahead);
+        if (partition_of(ahead) == part) {
+          map.prefetch(ahead);
+        }
+      }
+      const std::uint64_t key = key_of(r);
+      if (partition_of(key) != part) {
+        continue;
+      }
+      std::uint32_t& best = map.find_or_insert(key, r);
+      if (table.review_date[r] >= table.review_date[best]) {
+        best = r;
+      }
+    }
+    map.for_each([&](std::uint64_t, std::uint32_t r) { table.superseded[r] = 0; });
+    counts[part].latest_reviews = map.size();
+  });
+
+  // Left join of the kept sales with the latest reviews, half of the sales on each core.
+  // `review_of[i]` is the latest review of kept sale i.
   std::vector<std::uint32_t> review_of(kept_count, kNone);
   std::vector<std::uint8_t> review_sold(table.size(), 0);
-  std::vector<std::uint32_t> loaded;  // with require_feedback: indexes into kept that load
-  for (std::uint32_t i = 0; i < kept_count; ++i) {
-    const std::uint32_t row = kept_row(i);
-    const auto review = latest.find(pair_key(sales.product[row], sales.customer[row]));
-    if (review) {
-      review_of[i] = *review;
-      review_sold[*review] = 1;
-    } else if (options.require_feedback) {
-      ++report.excluded_no_review;
-      continue;
+  run_parts(kPartitions, [&](unsigned part) {
+    const auto key_of = [&](std::size_t i) {
+      const std::uint32_t row = kept_row(i);
+      return pair_key(sales.product[row], sales.customer[row]);
+    };
+    const std::size_t end = kept_count * (part + 1) / kPartitions;
+    for (std::size_t i = kept_count * part / kPartitions; i < end; ++i) {
+      if (i + kLookahead < end) {
+        const std::uint64_t ahead = key_of(i + kLookahead);
+        latest[partition_of(ahead)].prefetch(ahead);
+      }
+      const std::uint64_t key = key_of(i);
+      const auto review = latest[partition_of(key)].find(key);
+      if (review) {
+        review_of[i] = *review;
+        review_sold[*review] = 1;
+      } else {
+        ++counts[part].sales_without_review;
+      }
     }
-    if (options.require_feedback) {
-      loaded.push_back(i);
-    }
+  });
+  for (FlatMap64& map : latest) {
+    map = FlatMap64();
   }
-  latest = FlatMap64();
+  for (const PartitionCounts& count : counts) {
+    report.latest_reviews += count.latest_reviews;
+    report.sales_without_review += count.sales_without_review;
+  }
   for (std::uint32_t r = 0; r < table.size(); ++r) {
     report.reviews_without_sale += (table.superseded[r] == 0 && review_sold[r] == 0) ? 1u : 0u;
   }
   review_sold = {};
+  report.superseded_reviews = table.size() - report.latest_reviews;
 
   // The loaded rows of the cleaned columns, moved and compacted in place rather than copied.
   std::vector<std::uint32_t> rows;  // the rows that load, unless every row does
   if (options.require_feedback) {
-    rows.resize(loaded.size());
-    for (std::size_t i = 0; i < loaded.size(); ++i) {
-      rows[i] = kept_row(loaded[i]);
+    std::vector<std::uint32_t> loaded;  // indexes into kept that load
+    for (std::uint32_t i = 0; i < kept_count; ++i) {
+      if (review_of[i] != kNone) {
+        loaded.push_back(i);
+        rows.push_back(kept_row(i));
+      }
     }
+    report.excluded_no_review = kept_count - loaded.size();
+    report.sales_without_review = 0;
     keep_rows(review_of, loaded);
   } else if (!every_row_kept) {
     rows = std::move(kept);
   }
   const bool every_row_loads = !options.require_feedback && every_row_kept;
   kept = {};
-  loaded = {};
 
   SalesTable& result = out.sales;
   result.products = products.dictionary();
@@ -202,15 +256,17 @@ Transformed transform(CleanSales&& sales, CleanReviews&& reviews, const Interner
   result.has_review.resize(n);
   result.sentiment.resize(n);
   result.review_date.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    // The cleaner rejected every sale whose revenue would overflow.
-    result.total_revenue[i] = *checked_multiply(result.sale_price[i], result.quantity[i]);
-    const std::uint32_t review = review_of[i];
-    result.has_review[i] = review != kNone ? 1 : 0;
-    result.sentiment[i] = review != kNone ? table.sentiment[review] : 0.0;
-    result.review_date[i] = review != kNone ? table.review_date[review] : Date{};
-    report.sales_without_review += review != kNone ? 0u : 1u;
-  }
+  run_parts(kPartitions, [&](unsigned part) {
+    const std::size_t end = n * (part + 1) / kPartitions;
+    for (std::size_t i = n * part / kPartitions; i < end; ++i) {
+      // The cleaner rejected every sale whose revenue would overflow.
+      result.total_revenue[i] = *checked_multiply(result.sale_price[i], result.quantity[i]);
+      const std::uint32_t review = review_of[i];
+      result.has_review[i] = review != kNone ? 1 : 0;
+      result.sentiment[i] = review != kNone ? table.sentiment[review] : 0.0;
+      result.review_date[i] = review != kNone ? table.review_date[review] : Date{};
+    }
+  });
   return out;
 }
 
