@@ -1,5 +1,7 @@
 #include "core/date.hpp"
 
+#include <cstring>
+
 namespace salespipe {
 
 std::optional<Date> make_date(int year, unsigned month, unsigned day) noexcept {
@@ -14,22 +16,28 @@ std::optional<Date> make_date(int year, unsigned month, unsigned day) noexcept {
   return Date{std::chrono::sys_days{ymd}};
 }
 
-void append_date(std::string& out, Date date) {
+char* write_date(char* out, Date date) noexcept {
   const std::chrono::year_month_day ymd{date};
   const int year = static_cast<int>(ymd.year());
   const unsigned month = static_cast<unsigned>(ymd.month());
   const unsigned day = static_cast<unsigned>(ymd.day());
-  char text[10] = {static_cast<char>('0' + year / 1000 % 10),
-                   static_cast<char>('0' + year / 100 % 10),
-                   static_cast<char>('0' + year / 10 % 10),
-                   static_cast<char>('0' + year % 10),
-                   '-',
-                   static_cast<char>('0' + month / 10),
-                   static_cast<char>('0' + month % 10),
-                   '-',
-                   static_cast<char>('0' + day / 10),
-                   static_cast<char>('0' + day % 10)};
-  out.append(text, sizeof text);
+  const char text[kDateChars] = {static_cast<char>('0' + year / 1000 % 10),
+                                 static_cast<char>('0' + year / 100 % 10),
+                                 static_cast<char>('0' + year / 10 % 10),
+                                 static_cast<char>('0' + year % 10),
+                                 '-',
+                                 static_cast<char>('0' + month / 10),
+                                 static_cast<char>('0' + month % 10),
+                                 '-',
+                                 static_cast<char>('0' + day / 10),
+                                 static_cast<char>('0' + day % 10)};
+  std::memcpy(out, text, kDateChars);
+  return out + kDateChars;
+}
+
+void append_date(std::string& out, Date date) {
+  char text[kDateChars];
+  out.append(text, write_date(text, date));
 }
 
 std::string format_date(Date date) {

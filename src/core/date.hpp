@@ -19,6 +19,10 @@ std::optional<Date> make_date(int year, unsigned month, unsigned day) noexcept;
 std::string format_date(Date date);
 /// Appends format_date(date) to out.
 void append_date(std::string& out, Date date);
+/// The bytes of format_date: always ten.
+inline constexpr std::size_t kDateChars = 10;
+/// format_date into raw memory with room for kDateChars; returns the end of what it wrote.
+char* write_date(char* out, Date date) noexcept;
 
 /// Parses exactly `yyyy-mm-dd` (the warehouse's own format), nullopt otherwise.
 std::optional<Date> parse_iso_date(std::string_view text) noexcept;

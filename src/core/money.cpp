@@ -21,22 +21,26 @@ std::optional<Money> checked_add(Money a, Money b) noexcept {
   return Money{result};
 }
 
-void append_money(std::string& out, Money amount) {
+char* write_money(char* out, Money amount) noexcept {
   // Work on the magnitude as unsigned so INT64_MIN has no overflow.
   const bool negative = amount.units < 0;
   const std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(amount.units)
                                            : static_cast<std::uint64_t>(amount.units);
   const std::uint64_t cents = magnitude / 100 + (magnitude % 100 >= 50 ? 1 : 0);
   if (negative && cents != 0) {
-    out.push_back('-');
+    *out++ = '-';
   }
-  char buffer[24];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, cents / 100);
-  out.append(buffer, end);
-  out.push_back('.');
+  out = std::to_chars(out, out + kMaxMoneyChars, cents / 100).ptr;
+  *out++ = '.';
   const auto fraction = static_cast<unsigned>(cents % 100);
-  out.push_back(static_cast<char>('0' + fraction / 10));
-  out.push_back(static_cast<char>('0' + fraction % 10));
+  *out++ = static_cast<char>('0' + fraction / 10);
+  *out++ = static_cast<char>('0' + fraction % 10);
+  return out;
+}
+
+void append_money(std::string& out, Money amount) {
+  char text[kMaxMoneyChars];
+  out.append(text, write_money(text, amount));
 }
 
 std::string format_money(Money amount) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,6 +26,10 @@ std::optional<Money> checked_add(Money a, Money b) noexcept;
 std::string format_money(Money amount);
 /// Appends format_money(amount) to out without allocating a temporary.
 void append_money(std::string& out, Money amount);
+/// The most bytes format_money gives ("-92233720368547758.08").
+inline constexpr std::size_t kMaxMoneyChars = 24;
+/// format_money into raw memory with room for kMaxMoneyChars; returns the end of what it wrote.
+char* write_money(char* out, Money amount) noexcept;
 
 /// The amount as a double, for charts and statistics only (never for sums that are printed).
 double to_double(Money amount) noexcept;

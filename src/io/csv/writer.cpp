@@ -5,14 +5,13 @@
 
 #include <cassert>
 #include <cerrno>
+#include <cstring>
 #include <system_error>
 #include <utility>
 
 #include "core/error.hpp"
 
 namespace salespipe::io::csv {
-namespace {
-
 bool needs_quotes(std::string_view value, char delimiter) noexcept {
   if (value.empty()) {
     return false;
@@ -34,23 +33,31 @@ bool needs_quotes(std::string_view value, char delimiter) noexcept {
   return false;
 }
 
-}  // namespace
+char* write_field(char* out, std::string_view value, char delimiter) noexcept {
+  if (!needs_quotes(value, delimiter)) {
+    std::memcpy(out, value.data(), value.size());
+    return out + value.size();
+  }
+  *out++ = '"';
+  for (const char c : value) {
+    *out++ = c;
+    if (c == '"') {
+      *out++ = '"';
+    }
+  }
+  *out++ = '"';
+  return out;
+}
 
 void append_field(std::string& out, std::string_view value, char delimiter) {
   if (!needs_quotes(value, delimiter)) {
     out.append(value);
     return;
   }
-  out.push_back('"');
-  std::size_t from = 0;
-  for (std::size_t quote = value.find('"'); quote != std::string_view::npos;
-       quote = value.find('"', from)) {
-    out.append(value.substr(from, quote + 1 - from));
-    out.push_back('"');
-    from = quote + 1;
-  }
-  out.append(value.substr(from));
-  out.push_back('"');
+  const std::size_t start = out.size();
+  out.resize(start + max_field_bytes(value.size()));
+  char* const end = write_field(out.data() + start, value, delimiter);
+  out.resize(static_cast<std::size_t>(end - out.data()));
 }
 
 void append_row(std::string& out, std::span<const std::string_view> fields, char delimiter) {

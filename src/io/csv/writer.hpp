@@ -10,11 +10,21 @@
 
 namespace salespipe::io::csv {
 
-/// Appends one field to out, quoted per RFC 4180 only when it needs it: when it holds the
-/// delimiter, a quote, CR or LF, starts or ends with a space or tab (so a reader that trims
-/// cannot change it), or starts with a UTF-8 BOM (which a reader strips at the start of a file).
-/// Quotes inside are doubled.
+/// Whether a field is quoted per RFC 4180 when written: when it holds the delimiter, a quote, CR
+/// or LF, starts or ends with a space or tab (so a reader that trims cannot change it), or starts
+/// with a UTF-8 BOM (which a reader strips at the start of a file).
+bool needs_quotes(std::string_view value, char delimiter = ',') noexcept;
+
+/// Appends one field to out, quoted only when it needs_quotes; quotes inside are doubled.
 void append_field(std::string& out, std::string_view value, char delimiter = ',');
+
+/// The most bytes write_field writes for a value of `size` bytes (every byte a doubled quote,
+/// plus the two around).
+constexpr std::size_t max_field_bytes(std::size_t size) noexcept { return 2 * size + 2; }
+
+/// append_field into raw memory with room for max_field_bytes(value.size()) bytes; returns the
+/// end of what it wrote. For formatters of millions of rows that make room once per row.
+char* write_field(char* out, std::string_view value, char delimiter = ',') noexcept;
 
 /// Appends fields separated by delimiter, then "\n". A row of one empty field is written `""`,
 /// since an empty line would read back as a blank line rather than a record. fields must not be

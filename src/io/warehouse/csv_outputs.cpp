@@ -5,9 +5,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
+#include <condition_variable>
 #include <cstring>
+#include <memory>
+#include <mutex>
 
 #include "core/background_job.hpp"
 #include "core/error.hpp"
@@ -44,10 +48,26 @@ class ChunkedFile {
       flush();
     }
   }
-  /// Writes what is buffered, then bytes, straight to the file.
-  void write_after_buffer(std::string_view bytes) {
+  /// Writes what is buffered; returns the file's size then.
+  std::uint64_t flush_and_size() {
     flush();
-    write_all(bytes);
+    return written_;
+  }
+  /// Writes bytes at offset, leaving the rest of the file and the buffer alone: threads that
+  /// know where their part goes write it at once, in any order.
+  void write_at(std::string_view bytes, std::uint64_t offset) {
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+      const ssize_t written = ::pwrite(fd_, bytes.data() + done, bytes.size() - done,
+                                       static_cast<off_t>(offset + done));
+      if (written < 0) {
+        if (errno == EINTR) {
+          continue;
+        }
+        fail("cannot write");
+      }
+      done += static_cast<std::size_t>(written);
+    }
   }
   void close() {
     flush();
@@ -66,17 +86,8 @@ class ChunkedFile {
     buffer_.clear();
   }
   void write_all(std::string_view bytes) {
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-      const ssize_t written = ::write(fd_, bytes.data() + done, bytes.size() - done);
-      if (written < 0) {
-        if (errno == EINTR) {
-          continue;
-        }
-        fail("cannot write");
-      }
-      done += static_cast<std::size_t>(written);
-    }
+    write_at(bytes, written_);
+    written_ += bytes.size();
   }
   [[noreturn]] void fail(std::string_view what) {
     throw Error(ErrorKind::Output,
@@ -86,6 +97,42 @@ class ChunkedFile {
   fs::path path_;
   int fd_ = -1;
   std::string buffer_;
+  std::uint64_t written_ = 0;  ///< bytes written through the buffer
+};
+
+/// Where each slice of a file formatted by several threads goes: a slice's offset is the end of
+/// the one before it, known once that one is formatted. A thread waits only for that, not for
+/// the write, so formatting and writing overlap on all cores.
+class SliceOffsets {
+ public:
+  explicit SliceOffsets(std::uint64_t first_offset) : next_offset_(first_offset) {}
+
+  /// Waits until every slice before `slice` is placed; returns slice's offset and places it
+  /// with its size. Throws when another thread gave up (abandon), so no thread waits forever.
+  std::uint64_t place(std::size_t slice, std::uint64_t size) {
+    std::unique_lock lock(mutex_);
+    placed_.wait(lock, [&] { return abandoned_ || next_slice_ == slice; });
+    if (abandoned_) {
+      throw Error(ErrorKind::Internal, "a thread formatting the file stopped");
+    }
+    const std::uint64_t offset = next_offset_;
+    next_offset_ += size;
+    ++next_slice_;
+    placed_.notify_all();
+    return offset;
+  }
+  void abandon() {
+    const std::lock_guard lock(mutex_);
+    abandoned_ = true;
+    placed_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable placed_;
+  std::size_t next_slice_ = 0;
+  std::uint64_t next_offset_;
+  bool abandoned_ = false;
 };
 
 void append_integer(std::string& out, std::int64_t value) {
@@ -111,54 +158,166 @@ std::optional<Money> parse_warehouse_money(std::string_view text) {
   return Money{whole * Money::kScale + cents * 100};
 }
 
-}  // namespace
+/// The most bytes write_sentiment writes: a shortest double and ".0".
+constexpr std::size_t kMaxSentimentChars = 32 + 2;
 
-void append_sentiment(std::string& out, double value) {
-  char text[32];
-  const auto result = std::to_chars(text, text + sizeof text, value);
-  const std::string_view written(text, static_cast<std::size_t>(result.ptr - text));
-  out.append(written);
-  if (written.find_first_of(".eE") == std::string_view::npos) {
-    out.append(".0");
+char* write_sentiment(char* out, double value) noexcept {
+  // Scores are mostly whole or one-decimal numbers. Those are written directly: the shortest
+  // form of a double costs to_chars hundreds of instructions. Below 10000 the fixed form is
+  // the shortest, and the checks make sure value is exactly the double nearest tenths / 10.
+  if (value >= 0.1 && value < 10'000.0) {
+    const double tenths = value * 10.0;
+    const auto whole_tenths = static_cast<std::int64_t>(tenths);
+    if (static_cast<double>(whole_tenths) == tenths &&
+        static_cast<double>(whole_tenths) / 10.0 == value) {
+      out = std::to_chars(out, out + 8, whole_tenths / 10).ptr;
+      *out++ = '.';
+      *out++ = static_cast<char>('0' + whole_tenths % 10);
+      return out;
+    }
+  }
+  char* const start = out;
+  out = std::to_chars(out, out + 32, value).ptr;
+  if (std::string_view(start, static_cast<std::size_t>(out - start)).find_first_of(".eE") ==
+      std::string_view::npos) {
+    *out++ = '.';
+    *out++ = '0';
+  }
+  return out;
+}
+
+/// The text of recently written dates. The sales of a run fall on a few hundred days, so most
+/// dates are written by copying ten bytes instead of converting a day count to a calendar date.
+class DateTexts {
+ public:
+  char* write(char* out, Date date) noexcept {
+    const std::int32_t day = date.time_since_epoch().count();
+    Entry& entry = entries_[static_cast<std::uint32_t>(day) % entries_.size()];
+    if (!entry.filled || entry.day != day) {
+      write_date(entry.text, date);
+      entry.day = day;
+      entry.filled = true;
+    }
+    std::memcpy(out, entry.text, kDateChars);
+    return out + kDateChars;
+  }
+
+ private:
+  struct Entry {
+    std::int32_t day = 0;
+    bool filled = false;
+    char text[kDateChars] = {};
+  };
+  std::array<Entry, 1024> entries_{};
+};
+
+/// Which names of a dictionary need quotes in a CSV, found once for all the rows that name them.
+std::vector<std::uint8_t> names_needing_quotes(const Dictionary& dictionary) {
+  std::vector<std::uint8_t> quoted(dictionary.size());
+  for (std::uint32_t code = 0; code < dictionary.size(); ++code) {
+    quoted[code] = csv::needs_quotes(dictionary.name(code)) ? 1 : 0;
+  }
+  return quoted;
+}
+
+/// write_field for a name whose need of quotes is known.
+char* write_name(char* out, std::string_view name, bool quoted) noexcept {
+  if (quoted) {
+    return csv::write_field(out, name);
+  }
+  std::memcpy(out, name.data(), name.size());
+  return out + name.size();
+}
+
+/// Bytes written through a raw pointer: a formatter makes room for a whole row at once, then
+/// copies its fields in without the capacity check std::string's append makes on each.
+class FormatBuffer {
+ public:
+  /// Room for `bytes` more bytes; returns where they go. Pass the end of what was written to
+  /// commit().
+  char* room(std::size_t bytes) {
+    if (capacity_ - size_ < bytes) {
+      const std::size_t bigger = std::max(2 * capacity_, size_ + bytes);
+      auto replacement = std::make_unique_for_overwrite<char[]>(bigger);
+      std::memcpy(replacement.get(), data_.get(), size_);
+      data_ = std::move(replacement);
+      capacity_ = bigger;
+    }
+    return data_.get() + size_;
+  }
+  void commit(const char* end) noexcept { size_ = static_cast<std::size_t>(end - data_.get()); }
+  std::string_view view() const noexcept { return {data_.get(), size_}; }
+  void clear() noexcept { size_ = 0; }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
+
+/// Appends rows [begin, end) of processed_sales_data.csv to out. `quoted` holds
+/// names_needing_quotes of the products, then of the customers.
+void format_processed_rows(FormatBuffer& out, const SalesTable& sales,
+                           const std::vector<std::string>* segments,
+                           const std::array<std::vector<std::uint8_t>, 2>& quoted,
+                           std::size_t begin, std::size_t end) {
+  // Everything but the text fields: two amounts, the quantity, two dates, the sentiment and
+  // the separators.
+  constexpr std::size_t kFixedBytes =
+      2 * kMaxMoneyChars + 20 + 2 * kDateChars + kMaxSentimentChars + 16;
+  DateTexts dates;
+  for (std::size_t row = begin; row < end; ++row) {
+    const std::string_view sale_id = sales.sale_id[row];
+    const std::string_view product = sales.products.name(sales.product[row]);
+    const std::string_view customer = sales.customers.name(sales.customer[row]);
+    const std::string_view segment =
+        segments != nullptr ? std::string_view((*segments)[sales.customer[row]]) : "";
+    std::size_t bytes =
+        kFixedBytes + csv::max_field_bytes(sale_id.size()) + csv::max_field_bytes(product.size()) +
+        csv::max_field_bytes(customer.size()) + csv::max_field_bytes(segment.size());
+    for (const auto& column : sales.extra.values) {
+      bytes += csv::max_field_bytes(column[row].size()) + 1;
+    }
+    char* at = out.room(bytes);
+    at = csv::write_field(at, sale_id);
+    *at++ = ',';
+    at = write_name(at, product, quoted[0][sales.product[row]] != 0);
+    *at++ = ',';
+    at = write_name(at, customer, quoted[1][sales.customer[row]] != 0);
+    *at++ = ',';
+    at = write_money(at, sales.sale_price[row]);
+    *at++ = ',';
+    at = std::to_chars(at, at + 20, sales.quantity[row]).ptr;
+    *at++ = ',';
+    at = dates.write(at, sales.sale_date[row]);
+    *at++ = ',';
+    at = write_money(at, sales.total_revenue[row]);
+    *at++ = ',';
+    if (sales.has_review[row] != 0) {
+      at = write_sentiment(at, sales.sentiment[row]);
+      *at++ = ',';
+      at = dates.write(at, sales.review_date[row]);
+    } else {
+      *at++ = ',';
+    }
+    if (segments != nullptr) {
+      *at++ = ',';
+      at = csv::write_field(at, segment);
+    }
+    for (const auto& column : sales.extra.values) {
+      *at++ = ',';
+      at = csv::write_field(at, column[row]);
+    }
+    *at++ = '\n';
+    out.commit(at);
   }
 }
 
-/// Appends rows [begin, end) of processed_sales_data.csv to out.
-void format_processed_rows(std::string& out, const SalesTable& sales,
-                           const std::vector<std::string>* segments, std::size_t begin,
-                           std::size_t end) {
-  for (std::size_t row = begin; row < end; ++row) {
-    csv::append_field(out, sales.sale_id[row]);
-    out.push_back(',');
-    csv::append_field(out, sales.products.name(sales.product[row]));
-    out.push_back(',');
-    csv::append_field(out, sales.customers.name(sales.customer[row]));
-    out.push_back(',');
-    append_money(out, sales.sale_price[row]);
-    out.push_back(',');
-    append_integer(out, sales.quantity[row]);
-    out.push_back(',');
-    append_date(out, sales.sale_date[row]);
-    out.push_back(',');
-    append_money(out, sales.total_revenue[row]);
-    out.push_back(',');
-    if (sales.has_review[row] != 0) {
-      append_sentiment(out, sales.sentiment[row]);
-      out.push_back(',');
-      append_date(out, sales.review_date[row]);
-    } else {
-      out.push_back(',');
-    }
-    if (segments != nullptr) {
-      out.push_back(',');
-      csv::append_field(out, (*segments)[sales.customer[row]]);
-    }
-    for (const auto& column : sales.extra.values) {
-      out.push_back(',');
-      csv::append_field(out, column[row]);
-    }
-    out.push_back('\n');
-  }
+}  // namespace
+
+void append_sentiment(std::string& out, double value) {
+  char text[kMaxSentimentChars];
+  out.append(text, write_sentiment(text, value));
 }
 
 void write_processed_sales(const fs::path& path, const SalesTable& sales,
@@ -180,22 +339,29 @@ void write_processed_sales(const fs::path& path, const SalesTable& sales,
     csv::append_field(out, name);
   }
   out.push_back('\n');
-  // Formatting is most of the work: the rows go in slices of kSlice, every other slice
-  // formatted on a second thread, and are written in order.
+  // Formatting is most of the work: slices of kSlice rows go to the cores in turn, and each
+  // core writes what it formatted at its place in the file.
   constexpr std::size_t kSlice = 1u << 16;
-  std::string other;
-  for (std::size_t begin = 0; begin < sales.size(); begin += 2 * kSlice) {
-    const std::size_t middle = std::min(begin + kSlice, sales.size());
-    const std::size_t end = std::min(middle + kSlice, sales.size());
-    other.clear();
-    BackgroundJob second;
-    if (middle < end) {
-      second.start([&] { format_processed_rows(other, sales, segments, middle, end); });
+  constexpr unsigned kCores = 2;
+  const std::array<std::vector<std::uint8_t>, 2> quoted = {names_needing_quotes(sales.products),
+                                                           names_needing_quotes(sales.customers)};
+  SliceOffsets offsets(file.flush_and_size());
+  const std::size_t slices = (sales.size() + kSlice - 1) / kSlice;
+  run_parts(kCores, [&](unsigned core) {
+    try {
+      FormatBuffer formatted;
+      for (std::size_t slice = core; slice < slices; slice += kCores) {
+        formatted.clear();
+        const std::size_t begin = slice * kSlice;
+        format_processed_rows(formatted, sales, segments, quoted, begin,
+                              std::min(begin + kSlice, sales.size()));
+        file.write_at(formatted.view(), offsets.place(slice, formatted.view().size()));
+      }
+    } catch (...) {
+      offsets.abandon();
+      throw;
     }
-    format_processed_rows(out, sales, segments, begin, middle);
-    second.wait();
-    file.write_after_buffer(other);
-  }
+  });
   file.close();
 }
 
