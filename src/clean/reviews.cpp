@@ -166,6 +166,14 @@ void ReviewCleaner::add_unreadable(std::uint64_t line, Reason reason, std::strin
       Reject{source_, line, "*", printable_raw_value(raw), reason, std::move(message)});
 }
 
+void ReviewCleaner::reserve(std::size_t records) {
+  rows_.product.reserve(records);
+  rows_.customer.reserve(records);
+  rows_.sentiment.reserve(records);
+  rows_.line.reserve(records);
+  pending_dates_.reserve(records);
+}
+
 void ReviewCleaner::intern_pending() {
   pending_customers_.flush(customers_, rows_.customer);
   pending_products_.flush(products_, rows_.product);

@@ -47,6 +47,10 @@ class ReviewCleaner {
 
   CleanReviews finish(std::vector<Reject>& rejects, ReviewQuality& quality);
 
+  /// Makes room for about this many valid records (an estimate: more or fewer are fine), so the
+  /// columns do not grow by doubling, copying themselves and touching new memory each time.
+  void reserve(std::size_t records);
+
  private:
   void intern_pending();
 

@@ -202,6 +202,16 @@ void SalesCleaner::add_unreadable(std::uint64_t line, Reason reason, std::string
       Reject{source_, line, "*", printable_raw_value(raw), reason, std::move(message)});
 }
 
+void SalesCleaner::reserve(std::size_t records) {
+  rows_.sale_id.reserve(records);
+  rows_.product.reserve(records);
+  rows_.customer.reserve(records);
+  rows_.sale_price.reserve(records);
+  rows_.quantity.reserve(records);
+  rows_.line.reserve(records);
+  pending_dates_.reserve(records);
+}
+
 void SalesCleaner::intern_pending() {
   pending_sale_ids_.flush(sale_ids_, rows_.sale_id);
   pending_products_.flush(products_, rows_.product);

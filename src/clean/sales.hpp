@@ -68,6 +68,10 @@ class SalesCleaner {
   /// Rejects are appended to `rejects` (unsorted) and counted in `quality`.
   CleanSales finish(std::vector<Reject>& rejects, SalesQuality& quality);
 
+  /// Makes room for about this many valid records (an estimate: more or fewer are fine), so the
+  /// columns do not grow by doubling, copying themselves and touching new memory each time.
+  void reserve(std::size_t records);
+
  private:
   void intern_pending();
 
