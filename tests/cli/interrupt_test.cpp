@@ -258,6 +258,27 @@ TEST_F(Interrupt, CtrlCDuringGenerateLeavesTheEarlierFiles) {
   expect_same_files(testing::files_under(out), before);
 }
 
+TEST_F(Interrupt, CtrlCDuringAFirstSqliteExportLeavesNoDatabase) {
+  // A new database is built under a temp name and renamed into place when complete: a stopped
+  // export leaves no file that would pass for an export.
+  const fs::path out = dir_ / "out";
+  const auto good = run_salespipe(args("run", "large", out));
+  ASSERT_EQ(good.exit_code, 0) << good.err;
+  const fs::path crm = dir_ / "crm";
+  fs::create_directories(crm);
+  BackgroundRun run(
+      {"export", "--to", "sqlite", "--db", (crm / "crm.sqlite").string(), "--out", out.string()},
+      dir_.path());
+  ASSERT_TRUE(run.started());
+  ASSERT_TRUE(wait_until(run, [&] { return !temps_in(crm).empty(); }))
+      << "the export ended (" << describe(run.wait()) << ") before a temp appeared: " << run.err();
+  run.signal(SIGINT);
+  const int status = run.wait();
+  ASSERT_TRUE(WIFSIGNALED(status)) << describe(status) << ": " << run.err();
+  EXPECT_EQ(WTERMSIG(status), SIGINT);
+  EXPECT_EQ(testing::files_under(crm), (std::map<std::string, std::string>{}));
+}
+
 TEST_F(Interrupt, SigkillAtAnyInstantLeavesEachOutputItsPreviousOrItsNewVersion) {
   const std::vector<std::string> outputs = {"processed_sales_data.csv", "rejects.csv",
                                             "warehouse.sqlite", "run_manifest.json"};

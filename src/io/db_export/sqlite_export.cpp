@@ -16,6 +16,7 @@
 #include "core/error.hpp"
 #include "io/db_export/db_export.hpp"
 #include "io/db_export/schema.hpp"
+#include "io/warehouse/commit.hpp"
 
 namespace salespipe::io::db_export {
 namespace fs = std::filesystem;
@@ -53,9 +54,11 @@ const char* sqlite_type(ColumnType type) noexcept {
 /// One connection, closed quietly by the destructor.
 class Database {
  public:
-  explicit Database(fs::path path) : path_(std::move(path)) {
+  /// Opens (or creates) the file at `open_path`; messages name `path`, the database the user
+  /// asked for (a new one is built under a temp name).
+  Database(const fs::path& open_path, fs::path path) : path_(std::move(path)) {
     const int rc =
-        sqlite3_open_v2(path_.c_str(), &db_,
+        sqlite3_open_v2(open_path.c_str(), &db_,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
       const std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
@@ -342,20 +345,14 @@ UpsertCounts upsert_table(const Database& db, std::string_view table, std::strin
       .inserted = inserted, .updated = changed - inserted, .unchanged = rows - changed};
 }
 
-/// Rolls back in the destructor unless committed; removes the file if this run created it.
+/// Rolls back in the destructor unless committed.
 class Rollback {
  public:
-  Rollback(const Database& db, bool remove_file) : db_(db), remove_file_(remove_file) {}
+  explicit Rollback(const Database& db) : db_(db) {}
   ~Rollback() {
-    if (!armed_) {
-      return;
-    }
-    // Failing here leaves SQLite to roll back when the connection closes.
-    sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
-    if (remove_file_) {
-      std::error_code ignored;
-      fs::remove(db_.path(), ignored);
-      fs::remove(fs::path(db_.path()) += "-journal", ignored);
+    if (armed_) {
+      // Failing here leaves SQLite to roll back when the connection closes.
+      sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
     }
   }
   Rollback(const Rollback&) = delete;
@@ -364,7 +361,6 @@ class Rollback {
 
  private:
   const Database& db_;
-  bool remove_file_;
   bool armed_ = true;
 };
 
@@ -377,30 +373,40 @@ DbExportResult export_sqlite(const fs::path& db_path, const ExportData& data,
   std::error_code error;
   // When in doubt the file counts as existing, so a failure never removes a user's file.
   const bool existed = fs::exists(db_path, error) || error;
-  Database db(db_path);
-  // A busy timeout waits for a reader (a dashboard, a sqlite3 shell) instead of failing at once.
-  db.exec("PRAGMA busy_timeout = 5000", "cannot configure the database");
-  // Created in this run: a failure removes it again, so the destination is as it was (absent).
-  Rollback rollback(db, !existed);
-  db.exec("BEGIN IMMEDIATE", "cannot start a transaction");
-
+  // A new database is built under a temp name beside it and renamed into place once complete,
+  // so a failure, Ctrl-C or kill leaves no file where a half-made one would pass for an export.
+  // An existing one is changed in one transaction.
+  io::warehouse::StagedOutputs staged;
+  const fs::path build_path = existed ? db_path : staged.stage(db_path);
   DbExportResult result;
-  const ExportCustomers& customers = data.customers;
-  result.customers = upsert_table(
-      db, options.customers_table, "salespipe_stage_customers", detail::kCustomerColumns,
-      customers.size(), options.now_utc,
-      [&](std::size_t row, BindSink& sink) { detail::visit_customer(customers, row, sink); });
-  if (options.include_sales) {
-    result.sales =
-        upsert_table(db, options.sales_table, "salespipe_stage_sales", detail::kSalesColumns,
-                     data.sales->size(), options.now_utc,
-                     [&](std::size_t row, BindSink& sink) { detail::visit_sale(data, row, sink); });
+  {
+    Database db(build_path, db_path);
+    // A busy timeout waits for a reader (a dashboard, a sqlite3 shell) instead of failing at
+    // once.
+    db.exec("PRAGMA busy_timeout = 5000", "cannot configure the database");
+    Rollback rollback(db);
+    db.exec("BEGIN IMMEDIATE", "cannot start a transaction");
+
+    const ExportCustomers& customers = data.customers;
+    result.customers = upsert_table(
+        db, options.customers_table, "salespipe_stage_customers", detail::kCustomerColumns,
+        customers.size(), options.now_utc,
+        [&](std::size_t row, BindSink& sink) { detail::visit_customer(customers, row, sink); });
+    if (options.include_sales) {
+      result.sales = upsert_table(
+          db, options.sales_table, "salespipe_stage_sales", detail::kSalesColumns,
+          data.sales->size(), options.now_utc,
+          [&](std::size_t row, BindSink& sink) { detail::visit_sale(data, row, sink); });
+    }
+    if (options.fail_before_commit_for_testing) {
+      fail(db_path, "cannot commit", "failure injected before COMMIT (test hook)");
+    }
+    db.exec("COMMIT", "cannot commit");
+    rollback.disarm();
   }
-  if (options.fail_before_commit_for_testing) {
-    fail(db_path, "cannot commit", "failure injected before COMMIT (test hook)");
+  if (!existed) {
+    staged.commit();
   }
-  db.exec("COMMIT", "cannot commit");
-  rollback.disarm();
   return result;
 }
 

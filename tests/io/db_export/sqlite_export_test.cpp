@@ -75,6 +75,16 @@ TEST_F(SqliteExport, MoneyIsStoredAsTextNeverAsAFloat) {
             (Rows{{"C001", "text", "real"}, {"C002", "text", "real"}, {"C003", "text", "real"}}));
 }
 
+TEST_F(SqliteExport, AFirstExportBuildsAsideAndLeavesOnlyTheDatabase) {
+  export_sqlite(file_, sample_.data(), options_);
+  std::vector<std::string> entries;
+  for (const auto& entry : fs::directory_iterator(dir_.path())) {
+    entries.push_back(entry.path().filename().string());
+  }
+  EXPECT_EQ(entries, std::vector<std::string>{"crm.sqlite"});
+  EXPECT_EQ(test::sqlite_destination(file_)->dump("customer_segments")->size(), 3u);
+}
+
 TEST_F(SqliteExport, FailedFirstExportRemovesTheFileItCreated) {
   options_.fail_before_commit_for_testing = true;
   const Error error = error_of([&] { export_sqlite(file_, sample_.data(), options_); });
@@ -83,6 +93,8 @@ TEST_F(SqliteExport, FailedFirstExportRemovesTheFileItCreated) {
             file_.string() + ": cannot commit: failure injected before COMMIT (test hook)");
   EXPECT_FALSE(fs::exists(file_));
   EXPECT_FALSE(fs::exists(fs::path(file_) += "-journal"));
+  EXPECT_EQ(salespipe::testing::entries_named_with(dir_.path(), "salespipe-tmp"),
+            std::vector<std::string>{});
 }
 
 TEST_F(SqliteExport, FailedExportKeepsAFileThatExisted) {
