@@ -79,15 +79,7 @@ class Analysis : public ::testing::Test {
   TempDir out_;
 };
 
-Error caught(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error;
-  }
-  ADD_FAILURE() << "no salespipe::Error thrown";
-  return Error(ErrorKind::Internal, "");
-}
+using salespipe::testing::error_of;
 
 const report::Fact* find_fact(const std::vector<report::Fact>& facts, std::string_view label) {
   const auto it = std::find_if(facts.begin(), facts.end(),
@@ -270,7 +262,7 @@ TEST_F(Analysis, AFailedRunLeavesTheEarlierReports) {
   // A period without sales stops before anything is written.
   AnalysisOptions empty = options(out_.path(), 3);
   empty.period = "2021Q1";
-  const Error no_sales = caught([&] { analyze_from_files(empty); });
+  const Error no_sales = error_of([&] { analyze_from_files(empty); });
   EXPECT_EQ(no_sales.kind(), ErrorKind::Input);
   EXPECT_NE(std::string(no_sales.what()).find("no loaded sales in 2021 Q1"), std::string::npos)
       << no_sales.what();
@@ -279,7 +271,7 @@ TEST_F(Analysis, AFailedRunLeavesTheEarlierReports) {
   // was written to a temp file.
   fs::remove(out_ / "images/revenue_chart.png");
   fs::create_directories(out_ / "images/revenue_chart.png/blocker");
-  const Error blocked = caught([&] { analyze_from_files(options(out_.path(), 3)); });
+  const Error blocked = error_of([&] { analyze_from_files(options(out_.path(), 3)); });
   EXPECT_EQ(blocked.kind(), ErrorKind::Output);
   fs::remove_all(out_ / "images/revenue_chart.png");
 
@@ -376,7 +368,7 @@ TEST_F(Analysis, TakesTheSegmentInputsOfARunInMemory) {
   EXPECT_EQ(share->value, "19.2%");
 
   segments.summary_json = "{\"k\": ";
-  const Error broken = caught([&] {
+  const Error broken = error_of([&] {
     analyze_tables(options(out_.path()), loaded.sales, loaded.reviews, loaded.manifest_json,
                    segments);
   });
@@ -386,7 +378,7 @@ TEST_F(Analysis, TakesTheSegmentInputsOfARunInMemory) {
 }
 
 TEST_F(Analysis, WithoutAWarehouseAsksForEtlFirst) {
-  const Error missing = caught([&] { analyze_from_files(options(out_.path())); });
+  const Error missing = error_of([&] { analyze_from_files(options(out_.path())); });
   EXPECT_EQ(missing.kind(), ErrorKind::Input);
   EXPECT_EQ(std::string(missing.what()),
             (out_ / "data_warehouse/processed_sales_data.csv").string() +
@@ -397,7 +389,7 @@ TEST_F(Analysis, WithoutAWarehouseAsksForEtlFirst) {
 TEST_F(Analysis, WithoutTheWarehouseDatabaseAsksForEtlFirst) {
   etl(out_.path());
   fs::remove(out_ / "data_warehouse/warehouse.sqlite");
-  const Error missing = caught([&] { analyze_from_files(options(out_.path())); });
+  const Error missing = error_of([&] { analyze_from_files(options(out_.path())); });
   EXPECT_EQ(missing.kind(), ErrorKind::Input);
   EXPECT_EQ(std::string(missing.what()),
             (out_ / "data_warehouse/warehouse.sqlite").string() +
@@ -407,7 +399,7 @@ TEST_F(Analysis, WithoutTheWarehouseDatabaseAsksForEtlFirst) {
 TEST_F(Analysis, WithoutTheManifestAsksForEtlFirst) {
   etl(out_.path());
   fs::remove(out_ / "data_warehouse/run_manifest.json");
-  const Error missing = caught([&] { analyze_from_files(options(out_.path())); });
+  const Error missing = error_of([&] { analyze_from_files(options(out_.path())); });
   EXPECT_EQ(missing.kind(), ErrorKind::Input);
   EXPECT_EQ(std::string(missing.what()), (out_ / "data_warehouse/run_manifest.json").string() +
                                              ": no run manifest here: run `salespipe etl` first");
@@ -416,12 +408,12 @@ TEST_F(Analysis, WithoutTheManifestAsksForEtlFirst) {
 TEST_F(Analysis, ABrokenManifestIsBadInput) {
   etl(out_.path());
   write_file(out_ / "data_warehouse/run_manifest.json", "{\"counts\": ");
-  const Error broken = caught([&] { analyze_from_files(options(out_.path())); });
+  const Error broken = error_of([&] { analyze_from_files(options(out_.path())); });
   EXPECT_EQ(broken.kind(), ErrorKind::Input);
   EXPECT_EQ(std::string(broken.what()).rfind("run_manifest.json: not valid JSON: ", 0), 0u)
       << broken.what();
   write_file(out_ / "data_warehouse/run_manifest.json", "[1, 2]");
-  EXPECT_EQ(std::string(caught([&] { analyze_from_files(options(out_.path())); }).what()),
+  EXPECT_EQ(std::string(error_of([&] { analyze_from_files(options(out_.path())); }).what()),
             "run_manifest.json: not a JSON object");
 }
 
@@ -430,7 +422,7 @@ TEST_F(Analysis, AWarehouseOfAnotherProgramIsBadInput) {
   const fs::path db = out_ / "data_warehouse/warehouse.sqlite";
   fs::remove(db);
   write_file(db, "not a database, just text that is long enough to have a header............");
-  const Error error = caught([&] { analyze_from_files(options(out_.path())); });
+  const Error error = error_of([&] { analyze_from_files(options(out_.path())); });
   EXPECT_EQ(error.kind(), ErrorKind::Input);
   EXPECT_EQ(std::string(error.what()).rfind(db.string() + ": ", 0), 0u) << error.what();
 }
@@ -438,15 +430,15 @@ TEST_F(Analysis, AWarehouseOfAnotherProgramIsBadInput) {
 TEST(AnalysisOptions, RefusesABadPeriodAndAZeroTop) {
   AnalysisOptions options;
   options.period = "2023Q5";
-  EXPECT_EQ(caught([&] { options.validate(); }).kind(), ErrorKind::Usage);
+  EXPECT_EQ(error_of([&] { options.validate(); }).kind(), ErrorKind::Usage);
   options.period = "all";
   options.top = 0;
-  const Error zero = caught([&] { options.validate(); });
+  const Error zero = error_of([&] { options.validate(); });
   EXPECT_EQ(zero.kind(), ErrorKind::Usage);
   EXPECT_EQ(std::string(zero.what()), "--top must be at least 1");
   options.top = 1;
   options.out.clear();
-  EXPECT_EQ(std::string(caught([&] { options.validate(); }).what()),
+  EXPECT_EQ(std::string(error_of([&] { options.validate(); }).what()),
             "the output folder must not be empty");
 }
 
@@ -465,7 +457,7 @@ class SegmentsCsv : public ::testing::Test {
     return read_segment_inputs(dir_ / "customer_segments.csv", sales_, vip_cluster);
   }
   std::string error(std::string_view csv) {
-    const Error e = caught([&] { read(csv); });
+    const Error e = error_of([&] { read(csv); });
     EXPECT_EQ(e.kind(), ErrorKind::Input);
     const std::string text = e.what();
     const std::string prefix = (dir_ / "customer_segments.csv").string() + ":";
@@ -538,7 +530,7 @@ TEST_F(SegmentsCsv, RefusesACustomerTwiceAndARowOfTheWrongShape) {
 }
 
 TEST_F(SegmentsCsv, RefusesAClusterThatIsNotANumberWhenItMatters) {
-  const Error e = caught([&] { read(std::string(kHeader) + "C1,1,1,1,1,0,x,VIP,0\n", 0); });
+  const Error e = error_of([&] { read(std::string(kHeader) + "C1,1,1,1,1,0,x,VIP,0\n", 0); });
   EXPECT_NE(std::string(e.what()).find(":2: cluster \"x\" is not a whole number"),
             std::string::npos)
       << e.what();

@@ -11,6 +11,16 @@
 #include <vector>
 
 namespace salespipe::testing {
+
+Error error_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const Error& error) {
+    return error;
+  }
+  ADD_FAILURE() << "no salespipe::Error was thrown";
+  return Error(ErrorKind::Internal, "nothing was thrown");
+}
 namespace fs = std::filesystem;
 
 fs::path seed_dir() {

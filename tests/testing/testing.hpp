@@ -1,12 +1,19 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/error.hpp"
+
 namespace salespipe::testing {
+
+/// The salespipe::Error that action throws. When it throws none the test fails, and an Internal
+/// error stands in for the missing one.
+Error error_of(const std::function<void()>& action);
 
 /// The folder of the lab's seed inputs, or an empty path when it is absent. Tests that need it
 /// call GTEST_SKIP() with seed_missing_message() then; under CI=true the skip is a failure.

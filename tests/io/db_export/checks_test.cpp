@@ -18,15 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 using test::Sample;
 
-Error error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error;
-  }
-  ADD_FAILURE() << "no salespipe::Error was thrown";
-  return Error(ErrorKind::Internal, "nothing thrown");
-}
+using salespipe::testing::error_of;
 
 DbExportOptions valid_options() {
   DbExportOptions options;

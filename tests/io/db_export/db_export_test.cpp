@@ -31,15 +31,7 @@ void PrintTo(Kind kind, std::ostream* out) {
   *out << (kind == Kind::Sqlite ? "SQLite" : "PostgreSQL");
 }
 
-Error error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error;
-  }
-  ADD_FAILURE() << "no salespipe::Error was thrown";
-  return Error(ErrorKind::Internal, "nothing thrown");
-}
+using salespipe::testing::error_of;
 
 Rows first_customers(const char* at = kFirstRun) {
   return {{"C001", "VIP", "1500.7500", "3", "500.25", "10", "1", at},

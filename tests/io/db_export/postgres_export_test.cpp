@@ -16,15 +16,7 @@ namespace {
 using test::Rows;
 using test::Sample;
 
-Error error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error;
-  }
-  ADD_FAILURE() << "no salespipe::Error was thrown";
-  return Error(ErrorKind::Internal, "nothing thrown");
-}
+using salespipe::testing::error_of;
 
 class PostgresExport : public ::testing::Test {
  protected:

@@ -47,15 +47,7 @@ const std::vector<Column> kSegmentColumns = {{"customer_id", Column::Type::Text}
                                              {"cluster", Column::Type::Integer},
                                              {"segment", Column::Type::Text}};
 
-Error error_from(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error;
-  }
-  ADD_FAILURE() << "no salespipe::Error was thrown";
-  return Error(ErrorKind::Internal, "nothing thrown");
-}
+using salespipe::testing::error_of;
 
 class ReplaceTable : public ::testing::Test {
  protected:
@@ -148,7 +140,7 @@ TEST_F(ReplaceTable, CreatesANewTableWithAnOddName) {
 TEST_F(ReplaceTable, ATypeMismatchIsAnInternalErrorAndKeepsTheOldTable) {
   write_segments(first_);
   int calls = 0;
-  const Error error = error_from([&] {
+  const Error error = error_of([&] {
     replace_table(path_, "customer_segments", kSegmentColumns, [&](std::vector<Value>& row) {
       ++calls;
       if (calls == 1) {
@@ -171,7 +163,7 @@ TEST_F(ReplaceTable, ATypeMismatchIsAnInternalErrorAndKeepsTheOldTable) {
 }
 
 TEST_F(ReplaceTable, ARealInAnIntegerColumnIsRefused) {
-  const Error error = error_from([&] {
+  const Error error = error_of([&] {
     replace_table(path_, "t", {{"n", Column::Type::Integer}}, [](std::vector<Value>& row) {
       row[0] = 1.5;
       return true;
@@ -183,7 +175,7 @@ TEST_F(ReplaceTable, ARealInAnIntegerColumnIsRefused) {
 }
 
 TEST_F(ReplaceTable, ARowThatChangesSizeIsAnInternalError) {
-  const Error error = error_from([&] {
+  const Error error = error_of([&] {
     replace_table(path_, "customer_segments", kSegmentColumns, [](std::vector<Value>& row) {
       row.pop_back();
       return true;
@@ -215,7 +207,7 @@ TEST_F(ReplaceTable, AnExceptionFromTheRowSourcePassesThroughAndRollsBack) {
 }
 
 TEST_F(ReplaceTable, NoColumnsIsAnInternalError) {
-  const Error error = error_from(
+  const Error error = error_of(
       [&] { replace_table(path_, "empty", {}, [](std::vector<Value>&) { return false; }); });
   EXPECT_EQ(error.kind(), ErrorKind::Internal);
   EXPECT_EQ(std::string(error.what()), "replace_table: table empty needs at least one column");
@@ -224,7 +216,7 @@ TEST_F(ReplaceTable, NoColumnsIsAnInternalError) {
 TEST_F(ReplaceTable, AMissingFileIsAnOutputErrorAndIsNotCreated) {
   const fs::path missing = dir_ / "missing.sqlite";
   const Error error =
-      error_from([&] { replace_table(missing, "t", kSegmentColumns, segments_source(first_)); });
+      error_of([&] { replace_table(missing, "t", kSegmentColumns, segments_source(first_)); });
   EXPECT_EQ(error.kind(), ErrorKind::Output);
   EXPECT_EQ(std::string(error.what()),
             missing.string() + ": cannot open the database: unable to open database file");
@@ -235,7 +227,7 @@ TEST_F(ReplaceTable, RefusesAFileThatIsNotAWarehouse) {
   const fs::path state = dir_ / "state.sqlite";
   StateDb::open(state);
   const Error error =
-      error_from([&] { replace_table(state, "runs", kSegmentColumns, segments_source(first_)); });
+      error_of([&] { replace_table(state, "runs", kSegmentColumns, segments_source(first_)); });
   EXPECT_EQ(error.kind(), ErrorKind::Output);
   EXPECT_EQ(std::string(error.what()),
             state.string() +
@@ -244,7 +236,7 @@ TEST_F(ReplaceTable, RefusesAFileThatIsNotAWarehouse) {
   const fs::path text_file = dir_ / "notes.txt";
   salespipe::testing::write_file(text_file, "this is not a database, just some words in a file");
   const Error garbage =
-      error_from([&] { replace_table(text_file, "t", kSegmentColumns, segments_source(first_)); });
+      error_of([&] { replace_table(text_file, "t", kSegmentColumns, segments_source(first_)); });
   EXPECT_EQ(garbage.kind(), ErrorKind::Output);
   EXPECT_EQ(std::string(garbage.what()),
             text_file.string() + ": cannot configure the warehouse: file is not a database");

@@ -17,15 +17,7 @@ using test_db::query;
 using test_db::Rows;
 using test_db::text;
 
-Error error_from(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error;
-  }
-  ADD_FAILURE() << "no salespipe::Error was thrown";
-  return Error(ErrorKind::Internal, "nothing thrown");
-}
+using salespipe::testing::error_of;
 
 RunRecord etl_run(std::string started_at, std::string finished_at) {
   return RunRecord{.command = "etl",
@@ -129,12 +121,12 @@ TEST_F(State, RunIdsAreNotReusedAfterADelete) {
 TEST_F(State, ABadTimestampIsAnInternalErrorAndRecordsNothing) {
   StateDb state = StateDb::open(path_);
   const Error error =
-      error_from([&] { state.record_run(etl_run("2024-03-01 12:00:00", "2024-03-01T12:00:05Z")); });
+      error_of([&] { state.record_run(etl_run("2024-03-01 12:00:00", "2024-03-01T12:00:05Z")); });
   EXPECT_EQ(error.kind(), ErrorKind::Internal);
   EXPECT_EQ(std::string(error.what()),
             "state database: started_at \"2024-03-01 12:00:00\" is not an ISO-8601 UTC timestamp "
             "(yyyy-mm-ddThh:mm:ssZ)");
-  const Error finished = error_from(
+  const Error finished = error_of(
       [&] { state.record_run(etl_run("2024-03-01T12:00:00Z", "2024-03-01T12:00:05+01:00")); });
   EXPECT_EQ(std::string(finished.what()),
             "state database: finished_at \"2024-03-01T12:00:05+01:00\" is not an ISO-8601 UTC "
@@ -195,7 +187,7 @@ TEST_F(State, AFailedPutStoresNoneOfItsFingerprints) {
   execute(path_,
           "CREATE TRIGGER refuse_bad BEFORE INSERT ON sync_state WHEN NEW.customer_id = 'BAD' "
           "BEGIN SELECT RAISE(ABORT, 'refused by test'); END");
-  const Error error = error_from([&] {
+  const Error error = error_of([&] {
     state.put_last_sent("crm", {{"C1", "new"}, {"C2", "new"}, {"BAD", "new"}},
                         "2024-03-02T12:00:00Z");
   });
@@ -204,7 +196,7 @@ TEST_F(State, AFailedPutStoresNoneOfItsFingerprints) {
             path_.string() + ": cannot store the sync state: refused by test");
   EXPECT_EQ(state.last_sent("crm"), (std::vector<SyncFingerprint>{{"C1", "old"}}));
 
-  const Error bad_time = error_from([&] {
+  const Error bad_time = error_of([&] {
     state.put_last_sent("crm", {{"C1", "new"}}, "yesterday");
   });
   EXPECT_EQ(bad_time.kind(), ErrorKind::Internal);
@@ -245,7 +237,7 @@ TEST_F(State, SyncRunsRoundTripInOrder) {
 TEST_F(State, RefusesADatabaseOfAnotherApplication) {
   salespipe::testing::write_file(path_, "");
   execute(path_, "CREATE TABLE customers (id INTEGER)");
-  const Error error = error_from([&] { StateDb::open(path_); });
+  const Error error = error_of([&] { StateDb::open(path_); });
   EXPECT_EQ(error.kind(), ErrorKind::Output);
   EXPECT_EQ(std::string(error.what()),
             path_.string() + ": not a salespipe state database: it holds other tables");
@@ -255,7 +247,7 @@ TEST_F(State, RefusesADatabaseOfAnotherApplication) {
 TEST_F(State, RefusesTheWarehouse) {
   const fs::path warehouse = dir_ / "warehouse.sqlite";
   write_warehouse(warehouse, SalesTable{}, ReviewTable{}, {});
-  const Error error = error_from([&] { StateDb::open(warehouse); });
+  const Error error = error_of([&] { StateDb::open(warehouse); });
   EXPECT_EQ(error.kind(), ErrorKind::Output);
   EXPECT_EQ(std::string(error.what()),
             warehouse.string() +
@@ -266,7 +258,7 @@ TEST_F(State, RefusesTheWarehouse) {
 TEST_F(State, RefusesANewerSchemaVersion) {
   StateDb::open(path_);
   execute(path_, "PRAGMA user_version = 2");
-  const Error error = error_from([&] { StateDb::open(path_); });
+  const Error error = error_of([&] { StateDb::open(path_); });
   EXPECT_EQ(error.kind(), ErrorKind::Output);
   EXPECT_EQ(std::string(error.what()),
             path_.string() +
@@ -276,7 +268,7 @@ TEST_F(State, RefusesANewerSchemaVersion) {
 
 TEST_F(State, RefusesAFileThatIsNotADatabase) {
   salespipe::testing::write_file(path_, "run_id,command\n1,etl\n and more text to fill a header");
-  const Error error = error_from([&] { StateDb::open(path_); });
+  const Error error = error_of([&] { StateDb::open(path_); });
   EXPECT_EQ(error.kind(), ErrorKind::Output);
   EXPECT_EQ(std::string(error.what()),
             path_.string() + ": cannot configure the state database: file is not a database");
@@ -286,12 +278,12 @@ TEST_F(State, ReportsAPathThatCannotBeCreated) {
   const fs::path not_a_folder = dir_ / "plain-file";
   salespipe::testing::write_file(not_a_folder, "x");
   const fs::path inside = not_a_folder / "state.sqlite";
-  const Error error = error_from([&] { StateDb::open(inside); });
+  const Error error = error_of([&] { StateDb::open(inside); });
   EXPECT_EQ(error.kind(), ErrorKind::Output);
   EXPECT_EQ(std::string(error.what()),
             inside.string() + ": cannot open the database: unable to open database file");
 
-  const Error folder = error_from([&] { StateDb::open(dir_.path()); });
+  const Error folder = error_of([&] { StateDb::open(dir_.path()); });
   EXPECT_EQ(folder.kind(), ErrorKind::Output);
   EXPECT_EQ(std::string(folder.what()),
             dir_.path().string() + ": cannot open the database: unable to open database file");

@@ -76,15 +76,7 @@ std::vector<Reject> sample_rejects() {
            "sentiment_score: true is not a number"}};
 }
 
-Error error_from(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error;
-  }
-  ADD_FAILURE() << "no salespipe::Error was thrown";
-  return Error(ErrorKind::Internal, "nothing thrown");
-}
+using salespipe::testing::error_of;
 
 std::size_t files_in(const fs::path& dir) {
   std::size_t count = 0;
@@ -283,7 +275,7 @@ TEST_F(Warehouse, TwoThreadsCanWriteWarehousesAtOnce) {
 
 TEST_F(Warehouse, RefusesATempPathThatExists) {
   salespipe::testing::write_file(path_, "someone else's file");
-  const Error error = error_from([&] { write_sample(); });
+  const Error error = error_of([&] { write_sample(); });
   EXPECT_EQ(error.kind(), ErrorKind::Output);
   EXPECT_EQ(std::string(error.what()),
             path_.string() + ": cannot create the warehouse: File exists");
@@ -292,7 +284,7 @@ TEST_F(Warehouse, RefusesATempPathThatExists) {
 
 TEST_F(Warehouse, RefusesADirectoryAsTempPath) {
   fs::create_directory(path_);
-  const Error error = error_from([&] { write_sample(); });
+  const Error error = error_of([&] { write_sample(); });
   EXPECT_EQ(error.kind(), ErrorKind::Output);
   EXPECT_EQ(std::string(error.what()),
             path_.string() + ": cannot create the warehouse: File exists");
@@ -305,7 +297,7 @@ TEST_F(Warehouse, ReportsAnUnwritableLocation) {
   const fs::path not_a_folder = dir_ / "plain-file";
   salespipe::testing::write_file(not_a_folder, "x");
   const fs::path inside = not_a_folder / "warehouse.sqlite.tmp";
-  const Error error = error_from([&] {
+  const Error error = error_of([&] {
     const SalesTable sales = sample_sales();
     write_warehouse(inside, sales, {}, {});
   });
@@ -322,7 +314,7 @@ TEST_F(Warehouse, ASqliteFailureRemovesTheTempFile) {
     sales.sale_id.push_back(id);
   }
   const Error error =
-      error_from([&] { write_warehouse(path_, sales, {}, {}, {.index_sale_id = true}); });
+      error_of([&] { write_warehouse(path_, sales, {}, {}, {.index_sale_id = true}); });
   EXPECT_EQ(error.kind(), ErrorKind::Output);
   EXPECT_EQ(std::string(error.what()),
             path_.string() +
@@ -339,7 +331,7 @@ TEST_F(Warehouse, TooManyExtraColumnsIsAnOutputErrorWithSqlitesMessage) {
     names.push_back(fmt::format("x{}", i));
   }
   const SalesTable sales = make_sales(names, no_sales);
-  const Error error = error_from([&] { write_warehouse(path_, sales, {}, {}); });
+  const Error error = error_of([&] { write_warehouse(path_, sales, {}, {}); });
   EXPECT_EQ(error.kind(), ErrorKind::Output);
   EXPECT_EQ(std::string(error.what()), path_.string() +
                                            ": cannot create table processed_sales: too many "
@@ -360,7 +352,7 @@ TEST_F(Warehouse, TheMostExtraColumnsThatFitAreWritten) {
 TEST_F(Warehouse, AnIdCodeOutsideItsDictionaryIsAnInternalError) {
   SalesTable sales = sample_sales();
   sales.product[1] = 7;
-  const Error error = error_from([&] { write_warehouse(path_, sales, {}, {}); });
+  const Error error = error_of([&] { write_warehouse(path_, sales, {}, {}); });
   EXPECT_EQ(error.kind(), ErrorKind::Internal);
   EXPECT_EQ(std::string(error.what()),
             "write_warehouse: product row 1 has product code 7, the dictionary has 3");
@@ -371,7 +363,7 @@ TEST_F(Warehouse, AReviewCodeOutsideTheDictionaryIsAnInternalError) {
   const SalesTable sales = sample_sales();
   ReviewTable reviews = sample_reviews(sales);
   reviews.customer[2] = 99;
-  const Error error = error_from([&] { write_warehouse(path_, sales, reviews, {}); });
+  const Error error = error_of([&] { write_warehouse(path_, sales, reviews, {}); });
   EXPECT_EQ(error.kind(), ErrorKind::Internal);
   EXPECT_EQ(std::string(error.what()),
             "write_warehouse: review customer row 2 has review customer code 99, the dictionary "
@@ -382,14 +374,14 @@ TEST_F(Warehouse, AReviewCodeOutsideTheDictionaryIsAnInternalError) {
 TEST_F(Warehouse, ColumnsOfDifferentLengthsAreAnInternalErrorBeforeAnyFileIsMade) {
   SalesTable sales = sample_sales();
   sales.quantity.pop_back();
-  const Error error = error_from([&] { write_warehouse(path_, sales, {}, {}); });
+  const Error error = error_of([&] { write_warehouse(path_, sales, {}, {}); });
   EXPECT_EQ(error.kind(), ErrorKind::Internal);
   EXPECT_EQ(std::string(error.what()), "write_warehouse: sales columns differ in length (3 and 2)");
   EXPECT_FALSE(fs::exists(path_));
 
   sales = sample_sales();
   sales.extra.values[4].push_back("one too many");
-  const Error extra = error_from([&] { write_warehouse(path_, sales, {}, {}); });
+  const Error extra = error_of([&] { write_warehouse(path_, sales, {}, {}); });
   EXPECT_EQ(std::string(extra.what()),
             "write_warehouse: extra column region has 4 values for 3 sales");
   EXPECT_FALSE(fs::exists(path_));
