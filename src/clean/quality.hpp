@@ -7,6 +7,7 @@
 
 #include "clean/dates.hpp"
 #include "core/reason.hpp"
+#include "core/text.hpp"
 
 namespace salespipe::clean {
 
@@ -96,5 +97,19 @@ void append_rejects(std::vector<Reject>& to, std::vector<Reject>&& from);
 /// Counts a reject under its reason, keeping the first few examples.
 void count_reject(std::array<ReasonQuality, kReasonCount>& by_reason, Reason reason,
                   std::uint64_t line, std::string_view raw);
+
+/// A record the reader could not use (a bad row shape, bad encoding, not an object, ...): it
+/// counts as read and rejected, and the whole record ("*") goes to the rejects. `source` is a
+/// lasting_name(). Quality is SalesQuality or ReviewQuality.
+template <typename Quality>
+void reject_unreadable(Quality& quality, std::vector<Reject>& rejects, std::string_view source,
+                       std::uint64_t line, Reason reason, std::string_view raw,
+                       std::string message) {
+  ++quality.read;
+  ++quality.rejected;
+  count_reject(quality.by_reason, reason, line, raw);
+  rejects.push_back(
+      Reject{source, line, "*", printable_raw_value(raw), reason, std::move(message)});
+}
 
 }  // namespace salespipe::clean

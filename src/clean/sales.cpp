@@ -195,11 +195,7 @@ void SalesCleaner::add(std::uint64_t line, std::span<const std::string_view> fie
 
 void SalesCleaner::add_unreadable(std::uint64_t line, Reason reason, std::string_view raw,
                                   std::string message) {
-  ++quality_.read;
-  ++quality_.rejected;
-  count_reject(quality_.by_reason, reason, line, raw);
-  rejects_.push_back(
-      Reject{source_, line, "*", printable_raw_value(raw), reason, std::move(message)});
+  reject_unreadable(quality_, rejects_, source_, line, reason, raw, std::move(message));
 }
 
 void SalesCleaner::reserve(std::size_t records) {
