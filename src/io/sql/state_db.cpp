@@ -66,6 +66,17 @@ void require_timestamp(std::string_view field, std::string_view value) {
   }
 }
 
+/// Runs a bound `INSERT ... RETURNING <id>` to its end and gives the id.
+std::int64_t inserted_id(const Connection& db, Statement& insert, std::string_view action) {
+  if (!insert.step()) {
+    db.fail(action);
+  }
+  const std::int64_t id = insert.column_int(0);
+  // The insert commits when the statement finishes, not when the RETURNING row appears.
+  insert.run();
+  return id;
+}
+
 void bind_optional_text(Statement& statement, int index, const std::optional<std::string>& text) {
   if (text.has_value()) {
     statement.bind_text(index, *text);
@@ -175,13 +186,7 @@ std::int64_t StateDb::record_run(const RunRecord& run) {
   insert.bind_int(7, run.rows_loaded);
   insert.bind_int(8, run.rows_rejected);
   bind_optional_text(insert, 9, run.manifest_json);
-  if (!insert.step()) {
-    db_.fail("cannot record the run");
-  }
-  const std::int64_t run_id = insert.column_int(0);
-  // The insert commits when the statement finishes, not when the RETURNING row appears.
-  insert.run();
-  return run_id;
+  return inserted_id(db_, insert, "cannot record the run");
 }
 
 std::vector<RunRecord> StateDb::runs() const {
@@ -271,12 +276,7 @@ std::int64_t StateDb::record_sync_run(const SyncRun& run) {
   insert.bind_int(6, run.unchanged);
   insert.bind_int(7, run.failed);
   bind_optional_text(insert, 8, run.error);
-  if (!insert.step()) {
-    db_.fail("cannot record the sync run");
-  }
-  const std::int64_t id = insert.column_int(0);
-  insert.run();
-  return id;
+  return inserted_id(db_, insert, "cannot record the sync run");
 }
 
 std::vector<SyncRun> StateDb::sync_runs() const {
