@@ -239,7 +239,9 @@ class FormatBuffer {
     if (capacity_ - size_ < bytes) {
       const std::size_t bigger = std::max(2 * capacity_, size_ + bytes);
       auto replacement = std::make_unique_for_overwrite<char[]>(bigger);
-      std::memcpy(replacement.get(), data_.get(), size_);
+      if (size_ > 0) {  // the first buffer has nothing to keep, and no address to copy from
+        std::memcpy(replacement.get(), data_.get(), size_);
+      }
       data_ = std::move(replacement);
       capacity_ = bigger;
     }
