@@ -74,13 +74,15 @@ struct WarehouseOptions {
 };
 
 /// Builds the warehouse in a new file at `temp_path`, which must not exist (it is created
-/// exclusively, so two writers cannot share it). Uses journal_mode=OFF and synchronous=OFF, one
-/// transaction and prepared statements; then runs PRAGMA integrity_check, closes the file and
-/// fsyncs it. On return the file is complete and durable; the caller renames it into place (and
-/// fsyncs the folder). Safe to call from any thread: it shares nothing with other calls.
-/// Throws Error{Output} naming the file and SQLite's message on any failure, after removing the
-/// file it created (a file that already existed is left alone); throws Error{Internal} when the
-/// tables are inconsistent (column lengths differ, an id code outside its dictionary).
+/// exclusively, so two writers cannot share it), and `temp_path` + ".reviews" beside it, where a
+/// second thread builds the reviews and rejects; those are copied in whole and the side file is
+/// removed. Uses journal_mode=OFF, synchronous=OFF and prepared statements; then runs PRAGMA
+/// integrity_check, closes the file and fsyncs it. On return the file is complete and durable; the
+/// caller renames it into place (and fsyncs the folder). Safe to call from any thread: it shares
+/// nothing with other calls. Throws Error{Output} naming the file and SQLite's message on any
+/// failure, after removing the file it created (a file that already existed is left alone); throws
+/// Error{Internal} when the tables are inconsistent (column lengths differ, an id code outside its
+/// dictionary).
 void write_warehouse(const std::filesystem::path& temp_path, const SalesTable& sales,
                      const ReviewTable& reviews, const std::vector<Reject>& rejects,
                      const WarehouseOptions& options = {});

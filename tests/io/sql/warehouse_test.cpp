@@ -369,6 +369,23 @@ TEST_F(Warehouse, AReviewCodeOutsideTheDictionaryIsAnInternalError) {
             "write_warehouse: review customer row 2 has review customer code 99, the dictionary "
             "has 3");
   EXPECT_FALSE(fs::exists(path_));
+  EXPECT_EQ(files_in(dir_.path()), 0U) << "the reviews are built in a second file: it goes too";
+}
+
+TEST_F(Warehouse, TheReviewsBuiltBesideAreCopiedInAndTheirFileRemoved) {
+  const SalesTable sales = sample_sales();
+  const ReviewTable reviews = sample_reviews(sales);
+  write_warehouse(path_, sales, reviews, {});
+  EXPECT_EQ(files_in(dir_.path()), 1U);
+  EXPECT_EQ(query(path_, "SELECT count(*) FROM reviews"),
+            (Rows{{integer(static_cast<std::int64_t>(reviews.size()))}}));
+  EXPECT_EQ(query(path_, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid"),
+            (Rows{{text("processed_sales")},
+                  {text("extra_columns")},
+                  {text("reviews")},
+                  {text("rejects")},
+                  {text("customer_segments")},
+                  {text("top_products")}}));
 }
 
 TEST_F(Warehouse, ColumnsOfDifferentLengthsAreAnInternalErrorBeforeAnyFileIsMade) {
