@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <exception>
 #include <functional>
 #include <thread>
@@ -78,6 +79,14 @@ void run_parts(unsigned parts, Work&& work) {
   if (first_error) {
     std::rethrow_exception(first_error);
   }
+}
+
+/// Splits [0, count) into `parts` consecutive ranges of about equal size and runs
+/// work(part, begin, end) for each at once, as run_parts does.
+template <typename Work>
+void run_ranges(std::size_t count, unsigned parts, Work&& work) {
+  run_parts(parts,
+            [&](unsigned part) { work(part, count * part / parts, count * (part + 1) / parts); });
 }
 
 }  // namespace salespipe

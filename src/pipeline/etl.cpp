@@ -56,10 +56,8 @@ class ParallelProgress {
 
 /// Rewrites codes of a merged interner, codes[i] = remap[codes[i]], half of them on each core.
 void remap_codes(std::vector<std::uint32_t>& codes, const std::vector<std::uint32_t>& remap) {
-  constexpr unsigned kParts = 2;
-  run_parts(kParts, [&](unsigned part) {
-    const std::size_t end = codes.size() * (part + 1) / kParts;
-    for (std::size_t i = codes.size() * part / kParts; i < end; ++i) {
+  run_ranges(codes.size(), 2, [&](unsigned, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
       codes[i] = remap[codes[i]];
     }
   });
@@ -78,7 +76,7 @@ std::vector<Reject> sorted_rejects(std::vector<Reject> sales, std::size_t cleane
       !sales.empty() && !reviews.empty() && reviews.front().source < sales.front().source;
   std::vector<Reject> all = reviews_first ? std::move(reviews) : std::move(sales);
   std::vector<Reject>& rest = reviews_first ? sales : reviews;
-  all.insert(all.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
+  clean::append_rejects(all, std::move(rest));
   if (!std::is_sorted(all.begin(), all.end(), rejects_file_order)) {
     std::stable_sort(all.begin(), all.end(), rejects_file_order);
   }

@@ -21,11 +21,6 @@ unsigned partition_of(std::uint64_t pair) noexcept {
   return static_cast<unsigned>(FlatMap64::mix(pair) >> 63);
 }
 
-struct PartitionCounts {
-  std::uint64_t latest_reviews = 0;
-  std::uint64_t sales_without_review = 0;
-};
-
 std::uint64_t pair_key(std::uint32_t product, std::uint32_t customer) noexcept {
   return (static_cast<std::uint64_t>(product) << 32) | customer;
 }
@@ -129,7 +124,6 @@ Transformed transform(CleanSales&& sales, CleanReviews&& reviews, const Interner
   // table holds what a single table would for its pairs. Later dates win, and on equal dates
   // the later record: reviews are in file order, so ">=" lets the later record win a tie.
   std::array<FlatMap64, kPartitions> latest;
-  std::array<PartitionCounts, kPartitions> counts{};
   run_parts(kPartitions, [&](unsigned part) {
     FlatMap64& map = latest[part];
     map = FlatMap64(table.size() / kPartitions);
@@ -153,20 +147,23 @@ Transformed transform(CleanSales&& sales, CleanReviews&& reviews, const Interner
       }
     }
     map.for_each([&](std::uint64_t, std::uint32_t r) { table.superseded[r] = 0; });
-    counts[part].latest_reviews = map.size();
   });
+  for (const FlatMap64& map : latest) {
+    report.latest_reviews += map.size();
+  }
 
   // Left join of the kept sales with the latest reviews, half of the sales on each core.
   // `review_of[i]` is the latest review of kept sale i.
   std::vector<std::uint32_t> review_of(kept_count, kNone);
   std::vector<std::uint8_t> review_sold(table.size(), 0);
-  run_parts(kPartitions, [&](unsigned part) {
+  std::array<std::uint64_t, kPartitions> without_review{};
+  run_ranges(kept_count, kPartitions, [&](unsigned part, std::size_t begin, std::size_t end) {
     const auto key_of = [&](std::size_t i) {
       const std::uint32_t row = kept_row(i);
       return pair_key(sales.product[row], sales.customer[row]);
     };
-    const std::size_t end = kept_count * (part + 1) / kPartitions;
-    for (std::size_t i = kept_count * part / kPartitions; i < end; ++i) {
+    std::uint64_t without = 0;  // counted here, not in without_review: no shared cache line
+    for (std::size_t i = begin; i < end; ++i) {
       if (i + kLookahead < end) {
         const std::uint64_t ahead = key_of(i + kLookahead);
         latest[partition_of(ahead)].prefetch(ahead);
@@ -177,16 +174,16 @@ Transformed transform(CleanSales&& sales, CleanReviews&& reviews, const Interner
         review_of[i] = *review;
         review_sold[*review] = 1;
       } else {
-        ++counts[part].sales_without_review;
+        ++without;
       }
     }
+    without_review[part] = without;
   });
   for (FlatMap64& map : latest) {
     map = FlatMap64();
   }
-  for (const PartitionCounts& count : counts) {
-    report.latest_reviews += count.latest_reviews;
-    report.sales_without_review += count.sales_without_review;
+  for (const std::uint64_t without : without_review) {
+    report.sales_without_review += without;
   }
   for (std::uint32_t r = 0; r < table.size(); ++r) {
     report.reviews_without_sale += (table.superseded[r] == 0 && review_sold[r] == 0) ? 1u : 0u;
@@ -256,9 +253,8 @@ Transformed transform(CleanSales&& sales, CleanReviews&& reviews, const Interner
   result.has_review.resize(n);
   result.sentiment.resize(n);
   result.review_date.resize(n);
-  run_parts(kPartitions, [&](unsigned part) {
-    const std::size_t end = n * (part + 1) / kPartitions;
-    for (std::size_t i = n * part / kPartitions; i < end; ++i) {
+  run_ranges(n, kPartitions, [&](unsigned, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
       // The cleaner rejected every sale whose revenue would overflow.
       result.total_revenue[i] = *checked_multiply(result.sale_price[i], result.quantity[i]);
       const std::uint32_t review = review_of[i];

@@ -82,12 +82,9 @@ class ChunkedFile {
   static constexpr std::size_t kChunk = 4u << 20;
 
   void flush() {
-    write_all(buffer_);
+    write_at(buffer_, written_);
+    written_ += buffer_.size();
     buffer_.clear();
-  }
-  void write_all(std::string_view bytes) {
-    write_at(bytes, written_);
-    written_ += bytes.size();
   }
   [[noreturn]] void fail(std::string_view what) {
     throw Error(ErrorKind::Output,
@@ -193,10 +190,9 @@ class DateTexts {
   char* write(char* out, Date date) noexcept {
     const std::int32_t day = date.time_since_epoch().count();
     Entry& entry = entries_[static_cast<std::uint32_t>(day) % entries_.size()];
-    if (!entry.filled || entry.day != day) {
+    if (entry.day != day) {
       write_date(entry.text, date);
       entry.day = day;
-      entry.filled = true;
     }
     std::memcpy(out, entry.text, kDateChars);
     return out + kDateChars;
@@ -204,8 +200,7 @@ class DateTexts {
 
  private:
   struct Entry {
-    std::int32_t day = 0;
-    bool filled = false;
+    std::int32_t day = INT32_MIN;  ///< no date of years 1 to 9999 is this far back: empty
     char text[kDateChars] = {};
   };
   std::array<Entry, 1024> entries_{};
