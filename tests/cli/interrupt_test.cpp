@@ -173,6 +173,18 @@ bool wait_until(BackgroundRun& run, Ready ready) {
   return false;
 }
 
+/// Sends `signal` to the run once a temp of ours appears in `folder`, and checks that the run
+/// ended by that signal. Callers stop on a fatal failure (ASSERT_NO_FATAL_FAILURE).
+void stop_once_a_temp_appears(BackgroundRun& run, const fs::path& folder, int signal) {
+  ASSERT_TRUE(run.started());
+  ASSERT_TRUE(wait_until(run, [&] { return !temps_in(folder).empty(); }))
+      << "the run ended (" << describe(run.wait()) << ") before a temp appeared: " << run.err();
+  run.signal(signal);
+  const int status = run.wait();
+  ASSERT_TRUE(WIFSIGNALED(status)) << describe(status) << ": " << run.err();
+  EXPECT_EQ(WTERMSIG(status), signal);
+}
+
 /// The manifest records how long each stage took; two runs of the same inputs differ there only.
 std::string without_timings(std::string manifest) {
   const auto start = manifest.find("\"timings_seconds\"");
@@ -217,13 +229,7 @@ class Interrupt : public ::testing::Test {
     const auto before = testing::files_under(out);
 
     BackgroundRun run(args(command, "large", out), dir_.path());
-    ASSERT_TRUE(run.started());
-    ASSERT_TRUE(wait_until(run, [&] { return !temps_in(out / "data_warehouse").empty(); }))
-        << "the run ended (" << describe(run.wait()) << ") before a temp appeared: " << run.err();
-    run.signal(signal);
-    const int status = run.wait();
-    ASSERT_TRUE(WIFSIGNALED(status)) << describe(status) << ": " << run.err();
-    EXPECT_EQ(WTERMSIG(status), signal);
+    ASSERT_NO_FATAL_FAILURE(stop_once_a_temp_appears(run, out / "data_warehouse", signal));
     EXPECT_NE(run.err().find("stopped by SIG"), std::string::npos) << run.err();
     EXPECT_EQ(testing::entries_named_with(out, io::warehouse::kTempMarker),
               std::vector<std::string>{});
@@ -246,13 +252,7 @@ TEST_F(Interrupt, CtrlCDuringGenerateLeavesTheEarlierFiles) {
   const auto before = testing::files_under(out);
   BackgroundRun run({"generate", "--rows", "3000000", "--seed", "3", "--out", out.string()},
                     dir_.path());
-  ASSERT_TRUE(run.started());
-  ASSERT_TRUE(wait_until(run, [&] { return !temps_in(out).empty(); }))
-      << "generate ended (" << describe(run.wait()) << ") before a temp appeared: " << run.err();
-  run.signal(SIGINT);
-  const int status = run.wait();
-  ASSERT_TRUE(WIFSIGNALED(status)) << describe(status) << ": " << run.err();
-  EXPECT_EQ(WTERMSIG(status), SIGINT);
+  ASSERT_NO_FATAL_FAILURE(stop_once_a_temp_appears(run, out, SIGINT));
   EXPECT_EQ(testing::entries_named_with(out, io::warehouse::kTempMarker),
             std::vector<std::string>{});
   expect_same_files(testing::files_under(out), before);
@@ -269,13 +269,7 @@ TEST_F(Interrupt, CtrlCDuringAFirstSqliteExportLeavesNoDatabase) {
   BackgroundRun run(
       {"export", "--to", "sqlite", "--db", (crm / "crm.sqlite").string(), "--out", out.string()},
       dir_.path());
-  ASSERT_TRUE(run.started());
-  ASSERT_TRUE(wait_until(run, [&] { return !temps_in(crm).empty(); }))
-      << "the export ended (" << describe(run.wait()) << ") before a temp appeared: " << run.err();
-  run.signal(SIGINT);
-  const int status = run.wait();
-  ASSERT_TRUE(WIFSIGNALED(status)) << describe(status) << ": " << run.err();
-  EXPECT_EQ(WTERMSIG(status), SIGINT);
+  ASSERT_NO_FATAL_FAILURE(stop_once_a_temp_appears(run, crm, SIGINT));
   EXPECT_EQ(testing::files_under(crm), (std::map<std::string, std::string>{}));
 }
 
