@@ -23,9 +23,8 @@
 namespace salespipe::io::json {
 namespace {
 
-// simdjson reads up to SIMDJSON_PADDING bytes past a document; the scanner needs fewer.
-constexpr std::size_t kPadding = simdjson::SIMDJSON_PADDING;
-static_assert(kPadding >= detail::kScanPadding);
+// The scanner reads a few zero bytes past the data.
+constexpr std::size_t kPadding = detail::kScanPadding;
 
 // Beyond this, a depth limit is a configuration mistake rather than a wish for deep records.
 constexpr std::size_t kDepthLimit = 1024;
@@ -161,11 +160,11 @@ class StringArena {
   std::size_t used_ = 0;
 };
 
-/// Bytes of a key that canonical_name may change or that end a raw key: space, tab, hyphen,
-/// upper-case letters, underscore (only when leading, trailing or doubled) and the quote.
+/// Bytes of a key that canonical_name may change: space, tab, hyphen, upper-case letters and
+/// underscore (only when leading, trailing or doubled).
 constexpr std::array<bool, 256> kKeySpecial = [] {
   std::array<bool, 256> special{};
-  for (const char c : std::string_view(" \t-_\"")) {
+  for (const char c : std::string_view(" \t-_")) {
     special[static_cast<unsigned char>(c)] = true;
   }
   for (char c = 'A'; c <= 'Z'; ++c) {
@@ -174,38 +173,17 @@ constexpr std::array<bool, 256> kKeySpecial = [] {
   return special;
 }();
 
-/// A key and whether canonical_name(key) == key, so the common key needs no copy: no space, tab,
-/// hyphen or upper-case letter, and no leading, trailing or doubled underscore.
-struct KeyScan {
-  std::string_view key;
-  bool canonical = true;
-};
-
-/// Scans key text that ends at end, or at a quote when end is null (a raw key without escapes).
-KeyScan scan_key(const char* first, const char* end) noexcept {
-  const char* at = first;
-  bool canonical = true;
-  for (;;) {
-    if (at == end) {
-      break;
+/// Whether canonical_name(key) == key, so the common key needs no copy: no space, tab, hyphen
+/// or upper-case letter, and no leading, trailing or doubled underscore.
+bool is_canonical(std::string_view key) noexcept {
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    const char c = key[i];
+    if (kKeySpecial[static_cast<unsigned char>(c)] &&
+        (c != '_' || i == 0 || key[i - 1] == '_' || i + 1 == key.size())) {
+      return false;
     }
-    const char c = *at;
-    if (!kKeySpecial[static_cast<unsigned char>(c)]) {
-      ++at;
-      continue;
-    }
-    if (c == '"' && end == nullptr) {
-      break;
-    }
-    if (c == '_') {
-      const bool last = end == nullptr ? at[1] == '"' : at + 1 == end;
-      canonical = canonical && at != first && at[-1] != '_' && !last;
-    } else if (c != '"') {
-      canonical = false;
-    }
-    ++at;
   }
-  return {std::string_view(first, static_cast<std::size_t>(at - first)), canonical};
+  return true;
 }
 
 /// A cheap summary of a key: equal keys have equal fingerprints, so most different keys are told
@@ -221,13 +199,61 @@ std::uint64_t fingerprint(std::string_view key) noexcept {
          byte(key.size() / 2) << 48;
 }
 
-std::string_view trim_json_whitespace(std::string_view text) noexcept {
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' ||
-                           text.back() == '\r')) {
-    text.remove_suffix(1);
+/// What a key as written stands for: its canonical name, that name's fingerprint, and the
+/// wanted field it is (or kNotWanted).
+struct KeyMeaning {
+  std::string_view canonical;
+  std::uint64_t print = 0;
+  std::size_t field = 0;
+};
+
+constexpr std::size_t kNotWanted = SIZE_MAX;
+
+/// The meanings of the keys seen so far, by their raw bytes. A feedback file spells the same few
+/// keys millions of times; this spares each one the canonical-name scan and the search of the
+/// wanted fields. Direct-mapped and never overwritten, so its memory is bounded and a meaning
+/// stays valid for the reader's life; a key whose slot is taken is worked out each time.
+class KnownKeys {
+ public:
+  const KeyMeaning* find(std::string_view raw, std::uint64_t raw_print) const noexcept {
+    const Entry& entry = entries_[slot_of(raw_print)];
+    if (entry.used && entry.raw_print == raw_print && entry.raw == raw) {
+      return &entry.meaning;
+    }
+    return nullptr;
   }
-  return text;
-}
+
+  /// Remembers raw's meaning when its slot is free; the meaning's canonical name is copied.
+  const KeyMeaning* remember(std::string_view raw, std::uint64_t raw_print,
+                             const KeyMeaning& meaning) {
+    Entry& entry = entries_[slot_of(raw_print)];
+    if (entry.used) {
+      return nullptr;
+    }
+    entry.used = true;
+    entry.raw = raw;
+    entry.raw_print = raw_print;
+    entry.canonical = meaning.canonical;
+    entry.meaning = meaning;
+    entry.meaning.canonical = entry.canonical;
+    return &entry.meaning;
+  }
+
+ private:
+  static constexpr std::size_t kSlots = 256;
+  struct Entry {
+    bool used = false;
+    std::string raw;
+    std::uint64_t raw_print = 0;
+    std::string canonical;
+    KeyMeaning meaning;
+  };
+  static std::size_t slot_of(std::uint64_t print) noexcept {
+    return static_cast<std::size_t>((print * 0x9E3779B97F4A7C15ull) >> 56) % kSlots;
+  }
+  // Entries never move, so the views into their strings stay valid.
+  std::unique_ptr<Entry[]> entries_ = std::make_unique<Entry[]>(kSlots);
+};
 
 std::string_view kind_of_non_object(char first) noexcept {
   switch (first) {
@@ -296,10 +322,6 @@ struct Reader::Impl {
     for (const auto& field : fields) {
       field_prints.push_back(fingerprint(field));
     }
-    if (parser.allocate(std::min<std::size_t>(capacity, 1u << 20), options.max_depth + 2) !=
-        simdjson::SUCCESS) {
-      throw Error(ErrorKind::Internal, Location{file}, "cannot allocate the JSON parser");
-    }
   }
 
   /// The window, or less for a smaller file of known size: one byte more than the file, so the
@@ -359,12 +381,6 @@ struct Reader::Impl {
     }
   }
 
-  [[noreturn]] void disagree(simdjson::error_code error,
-                             const detail::ScannedElement& element) const {
-    throw Error(ErrorKind::Input, Location{file, element.line, element.column},
-                fmt::format("cannot read the record: {}", simdjson::error_message(error)));
-  }
-
   /// Whether a key with this canonical name came before in the current object.
   bool seen_before(std::string_view canonical, std::uint64_t print) {
     if (keys.size() < kLinearKeyCheck) {
@@ -381,125 +397,103 @@ struct Reader::Impl {
     return !key_set.insert(canonical).second;
   }
 
-  void read_value(simdjson::ondemand::value& value, Value& out,
-                  const detail::ScannedElement& element) {
-    simdjson::ondemand::json_type type{};
-    if (const auto error = value.type().get(type)) {
-      disagree(error, element);
+  std::string_view text_of(std::size_t begin, std::size_t end) const noexcept {
+    return {buffer.get() + begin, end - begin};
+  }
+
+  /// A string that lives until the current object's keys are checked.
+  std::string& next_key_storage(std::size_t& stored) {
+    if (stored == key_storage.size()) {
+      key_storage.emplace_back();
     }
-    switch (type) {
-      case simdjson::ondemand::json_type::string: {
-        const std::string_view token = trim_json_whitespace(value.raw_json_token());
+    std::string& storage = key_storage[stored++];
+    storage.clear();
+    return storage;
+  }
+
+  Value read_value(const detail::ScannedMember& member) {
+    const std::string_view token = text_of(member.value_begin, member.value_end);
+    switch (token.front()) {
+      case '"': {
         const std::string_view content = token.substr(1, token.size() - 2);
-        if (!element.has_escape || content.find('\\') == std::string_view::npos) {
-          out = Value{ValueKind::String, content};
-          return;
+        if (!member.value_escaped) {
+          return Value{ValueKind::String, content};
         }
-        std::string_view text;
-        if (const auto error = value.get_string().get(text)) {
-          disagree(error, element);
-        }
-        out = Value{ValueKind::String, arena.copy(text)};
-        return;
+        unescaped.clear();
+        detail::append_unescaped(content, unescaped);
+        return Value{ValueKind::String, arena.copy(unescaped)};
       }
-      case simdjson::ondemand::json_type::number:
-        out = Value{ValueKind::Number, trim_json_whitespace(value.raw_json_token())};
-        return;
-      case simdjson::ondemand::json_type::boolean: {
-        const std::string_view token = trim_json_whitespace(value.raw_json_token());
-        out = Value{token == "true" ? ValueKind::True : ValueKind::False, token};
-        return;
-      }
-      case simdjson::ondemand::json_type::null:
-        out = Value{ValueKind::Null, trim_json_whitespace(value.raw_json_token())};
-        return;
-      case simdjson::ondemand::json_type::array: {
-        simdjson::ondemand::array array;
-        std::string_view text;
-        if (const auto error = value.get_array().get(array)) {
-          disagree(error, element);
-        }
-        if (const auto error = array.raw_json().get(text)) {
-          disagree(error, element);
-        }
-        out = Value{ValueKind::Array, trim_json_whitespace(text)};
-        return;
-      }
-      case simdjson::ondemand::json_type::object: {
-        simdjson::ondemand::object object;
-        std::string_view text;
-        if (const auto error = value.get_object().get(object)) {
-          disagree(error, element);
-        }
-        if (const auto error = object.raw_json().get(text)) {
-          disagree(error, element);
-        }
-        out = Value{ValueKind::Object, trim_json_whitespace(text)};
-        return;
-      }
+      case '{':
+        return Value{ValueKind::Object, token};
+      case '[':
+        return Value{ValueKind::Array, token};
+      case 't':
+        return Value{ValueKind::True, token};
+      case 'f':
+        return Value{ValueKind::False, token};
+      case 'n':
+        return Value{ValueKind::Null, token};
+      default:
+        return Value{ValueKind::Number, token};
     }
   }
 
-  /// Reads the wanted keys of an object element into out and checks its keys for duplicates.
-  RecordStatus parse_object(const detail::ScannedElement& element, Value* out,
-                            std::string& detail) {
-    const char* text = buffer.get() + element.begin;
-    const std::size_t length = element.end - element.begin;
-    const std::size_t allocated = capacity + kPadding - element.begin;
-    simdjson::ondemand::document document;
-    if (const auto error = parser.iterate(text, length, allocated).get(document)) {
-      if (error == simdjson::UTF8_ERROR) {
-        detail = invalid_utf8_detail({text, length}, element);
-        return RecordStatus::BadEncoding;
+  /// The meaning of a key as written (escapes not yet decoded when escaped is true).
+  KeyMeaning meaning_of(std::string_view raw, bool escaped, std::size_t& stored) {
+    const std::uint64_t raw_print = fingerprint(raw);
+    if (!escaped) {
+      if (const KeyMeaning* known = known_keys.find(raw, raw_print)) {
+        return *known;
       }
-      disagree(error, element);
     }
-    simdjson::ondemand::object object;
-    if (const auto error = document.get_object().get(object)) {
-      disagree(error, element);
+    std::string_view key = raw;
+    if (escaped) {
+      std::string& storage = next_key_storage(stored);
+      detail::append_unescaped(raw, storage);
+      key = storage;
     }
+    KeyMeaning meaning{key, 0, kNotWanted};
+    if (!is_canonical(key)) {
+      std::string& storage = next_key_storage(stored);
+      storage = canonical_name(key);
+      meaning.canonical = storage;
+    }
+    meaning.print = fingerprint(meaning.canonical);
+    for (std::size_t f = 0; f < fields.size(); ++f) {
+      if (field_prints[f] == meaning.print && fields[f] == meaning.canonical) {
+        meaning.field = f;
+        break;
+      }
+    }
+    if (!escaped) {
+      if (const KeyMeaning* known = known_keys.remember(raw, raw_print, meaning)) {
+        return *known;
+      }
+    }
+    return meaning;
+  }
+
+  /// Reads the wanted keys of an object element, from the members the scanner found, into out
+  /// and checks its keys for duplicates.
+  RecordStatus read_object(const std::vector<detail::ScannedMember>& members, Value* out,
+                           std::string& detail) {
     keys.clear();
     key_prints.clear();
     key_set.clear();
     std::size_t stored = 0;
-    for (auto member : object) {
-      simdjson::ondemand::field field;
-      if (const auto error = std::move(member).get(field)) {
-        disagree(error, element);
-      }
-      KeyScan scanned;
-      if (element.has_escape) {
-        std::string_view key;
-        if (const auto error = field.unescaped_key().get(key)) {
-          disagree(error, element);
-        }
-        scanned = scan_key(key.data(), key.data() + key.size());
-      } else {
-        // Without escapes the key is its raw bytes, up to the closing quote.
-        scanned = scan_key(field.key().raw(), nullptr);
-      }
-      std::string_view canonical = scanned.key;
-      if (!scanned.canonical) {
-        if (stored == key_storage.size()) {
-          key_storage.emplace_back();
-        }
-        key_storage[stored] = canonical_name(scanned.key);
-        canonical = key_storage[stored++];
-      }
-      const std::uint64_t print = fingerprint(canonical);
-      if (seen_before(canonical, print)) {
+    for (const detail::ScannedMember& member : members) {
+      const KeyMeaning key =
+          meaning_of(text_of(member.key_begin, member.key_end), member.key_escaped, stored);
+      if (seen_before(key.canonical, key.print)) {
         // An empty canonical name (keys "" and "_") is shown as JSON writes it, so the detail
         // of a rejected record is never empty.
-        detail = canonical.empty() ? std::string("\"\"") : std::string(canonical);
+        detail = key.canonical.empty() ? std::string("\"\"") : std::string(key.canonical);
         return RecordStatus::DuplicateKey;
       }
-      keys.push_back(canonical);
-      key_prints.push_back(print);
-      for (std::size_t f = 0; f < fields.size(); ++f) {
-        if (field_prints[f] == print && fields[f] == canonical) {
-          read_value(field.value(), out[f], element);
-          break;
-        }
+      keys.push_back(key.canonical);
+      key_prints.push_back(key.print);
+      if (key.field != kNotWanted) {
+        out[key.field] = read_value(member);
       }
     }
     return RecordStatus::Ok;
@@ -514,16 +508,14 @@ struct Reader::Impl {
     if (element.fault != detail::EncodingFault::None) {
       status = RecordStatus::BadEncoding;
       detail = encoding_fault_detail(element);
+    } else if (!simdjson::validate_utf8(raw.data(), raw.size())) {
+      status = RecordStatus::BadEncoding;
+      detail = invalid_utf8_detail(raw, element);
     } else if (raw.front() != '{') {
-      if (!simdjson::validate_utf8(raw.data(), raw.size())) {
-        status = RecordStatus::BadEncoding;
-        detail = invalid_utf8_detail(raw, element);
-      } else {
-        status = RecordStatus::NotAnObject;
-        detail = kind_of_non_object(raw.front());
-      }
+      status = RecordStatus::NotAnObject;
+      detail = kind_of_non_object(raw.front());
     } else {
-      status = parse_object(element, batch.values.data() + first, detail);
+      status = read_object(scanner.members(), batch.values.data() + first, detail);
     }
     if (status != RecordStatus::Ok) {
       std::fill(batch.values.begin() + static_cast<std::ptrdiff_t>(first), batch.values.end(),
@@ -548,12 +540,13 @@ struct Reader::Impl {
   bool done = false;
   std::uint64_t bytes_read = 0;
   std::optional<Error> failure;
-  simdjson::ondemand::parser parser;
   StringArena arena;
+  std::string unescaped;                    // a string value while its escapes are decoded
   std::vector<std::uint64_t> field_prints;  // fingerprint() of each wanted field
-  std::vector<std::string_view> keys;       // canonical keys of the object being parsed
-  std::vector<std::uint64_t> key_prints;    // their fingerprints
-  std::deque<std::string> key_storage;      // canonical forms that differ from the key as written
+  KnownKeys known_keys;
+  std::vector<std::string_view> keys;     // canonical keys of the object being parsed
+  std::vector<std::uint64_t> key_prints;  // their fingerprints
+  std::deque<std::string> key_storage;    // keys unescaped or made canonical: stable addresses
   std::unordered_set<std::string_view> key_set;  // duplicate check for objects with many keys
 };
 

@@ -298,6 +298,9 @@ bool Scanner::scan_element(const char* data, std::size_t size, bool eof, Scanned
   };
   const auto skip_whitespace = [&] {
     // Minified JSON has no whitespace between tokens: one table lookup decides.
+    if (!kWhitespace[static_cast<unsigned char>(*p)]) {
+      return;
+    }
     while (kWhitespace[static_cast<unsigned char>(*p)]) {
       if (*p == '\n') {
         newline_at(p);
@@ -331,6 +334,7 @@ bool Scanner::scan_element(const char* data, std::size_t size, bool eof, Scanned
   };
 
   element = ScannedElement{};
+  members_.clear();
   element.begin = pos_;
   element.line = line;
   element.column = column(p);
@@ -343,10 +347,14 @@ bool Scanner::scan_element(const char* data, std::size_t size, bool eof, Scanned
     }
   };
 
+  const auto offset = [&](const char* at) { return static_cast<std::size_t>(at - data); };
+
   // p is at the opening quote; false when the data ends inside the string and more may come.
+  bool string_escaped = false;  // whether the last string scanned holds an escape
   const auto scan_string = [&]() -> bool {
     const std::uint64_t open_line = line;
     const std::uint64_t open_column = column(p);
+    string_escaped = false;
     ++p;
     for (;;) {
       p = skip_plain_string_bytes(p);
@@ -356,7 +364,7 @@ bool Scanner::scan_element(const char* data, std::size_t size, bool eof, Scanned
         return true;
       }
       if (c == '\\') {
-        element.has_escape = true;
+        string_escaped = true;
         if (end - p < 2) {
           break;
         }
@@ -490,10 +498,18 @@ bool Scanner::scan_element(const char* data, std::size_t size, bool eof, Scanned
   enum class State : std::uint8_t { Value, ArrayFirst, ObjectFirst, ObjectNext, AfterValue };
   State state = State::Value;
   bool after_comma = false;  // for the message of a trailing comma
+  // A member of the element's own object: its value comes next / is being scanned.
+  bool member_value_next = false;
+  bool member_open = false;
   for (;;) {
     switch (state) {
       case State::Value: {
         skip_whitespace();
+        if (member_value_next) {
+          members_.back().value_begin = offset(p);
+          member_value_next = false;
+          member_open = true;
+        }
         bool complete = true;
         switch (*p) {
           case '{':
@@ -553,8 +569,14 @@ bool Scanner::scan_element(const char* data, std::size_t size, bool eof, Scanned
       case State::ObjectNext:
         skip_whitespace();
         if (*p == '"') {
+          const char* const key = p + 1;
           if (!scan_string()) {
             return false;
+          }
+          if (depth == 1) {
+            members_.push_back(ScannedMember{
+                .key_begin = offset(key), .key_end = offset(p - 1), .key_escaped = string_escaped});
+            member_value_next = true;
           }
           skip_whitespace();
           if (*p != ':') {
@@ -587,6 +609,12 @@ bool Scanner::scan_element(const char* data, std::size_t size, bool eof, Scanned
         }
         fail(line, column(p), fmt::format("expected a string key, found {}", describe_byte(*p)));
       case State::AfterValue: {
+        if (member_open && depth == 1) {
+          ScannedMember& member = members_.back();
+          member.value_end = offset(p);
+          member.value_escaped = data[member.value_begin] == '"' && string_escaped;
+          member_open = false;
+        }
         if (depth == 0) {
           element.end = static_cast<std::size_t>(p - data);
           pos_ = element.end;
@@ -616,6 +644,81 @@ bool Scanner::scan_element(const char* data, std::size_t size, bool eof, Scanned
                        : fmt::format("expected ',' or ']' after an array value, found {}",
                                      describe(p, end)));
       }
+    }
+  }
+}
+
+namespace {
+
+void append_utf8(std::uint32_t code_point, std::string& out) {
+  const auto byte = [](std::uint32_t bits) { return static_cast<char>(bits); };
+  if (code_point < 0x80) {
+    out += byte(code_point);
+  } else if (code_point < 0x800) {
+    out += byte(0xC0 | code_point >> 6);
+    out += byte(0x80 | (code_point & 0x3F));
+  } else if (code_point < 0x10000) {
+    out += byte(0xE0 | code_point >> 12);
+    out += byte(0x80 | (code_point >> 6 & 0x3F));
+    out += byte(0x80 | (code_point & 0x3F));
+  } else {
+    out += byte(0xF0 | code_point >> 18);
+    out += byte(0x80 | (code_point >> 12 & 0x3F));
+    out += byte(0x80 | (code_point >> 6 & 0x3F));
+    out += byte(0x80 | (code_point & 0x3F));
+  }
+}
+
+}  // namespace
+
+void append_unescaped(std::string_view content, std::string& out) {
+  constexpr std::uint32_t kReplacement = 0xFFFD;
+  std::size_t i = 0;
+  while (i < content.size()) {
+    const std::size_t backslash = content.find('\\', i);
+    out.append(content.substr(i, backslash - i));
+    if (backslash == std::string_view::npos) {
+      return;
+    }
+    i = backslash + 2;
+    switch (content[backslash + 1]) {
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'u': {
+        auto unit = static_cast<std::uint32_t>(hex4(content.data() + i));
+        i += 4;
+        if (unit >= 0xD800 && unit <= 0xDBFF) {
+          const bool paired =
+              i + 6 <= content.size() && content[i] == '\\' && content[i + 1] == 'u';
+          const int low = paired ? hex4(content.data() + i + 2) : -1;
+          if (low >= 0xDC00 && low <= 0xDFFF) {
+            unit = 0x10000 + ((unit - 0xD800) << 10) + (static_cast<std::uint32_t>(low) - 0xDC00);
+            i += 6;
+          } else {
+            unit = kReplacement;
+          }
+        } else if (unit >= 0xDC00 && unit <= 0xDFFF) {
+          unit = kReplacement;
+        }
+        append_utf8(unit, out);
+        break;
+      }
+      default:  // '"', '\\' and '/' stand for themselves
+        out += content[backslash + 1];
+        break;
     }
   }
 }

@@ -2,13 +2,15 @@
 
 // The reader's own JSON scanner: finds the top-level elements of an array (or the values of an
 // NDJSON file) in a buffer, validates each one in full against the RFC 8259 grammar, counts
-// lines, and throws a located Error for every structural fault. simdjson then only extracts
-// values from elements this scanner accepted.
+// lines, and throws a located Error for every structural fault. In the same pass it notes where
+// each key and value of an element's own object lies, so the reader takes values from those
+// spans without parsing the element again.
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "io/json/reader.hpp"
@@ -27,12 +29,27 @@ struct ScannedElement {
   std::size_t end = 0;                        ///< buffer offset one past its last byte
   std::uint64_t line = 0;                     ///< 1-based line of its first byte
   std::uint64_t column = 0;                   ///< 1-based byte column of its first byte
-  bool has_escape = false;                    ///< a backslash in one of its strings (keys included)
   EncodingFault fault = EncodingFault::None;  ///< the first one found
   unsigned char fault_byte = 0;               ///< the control byte, for ControlByte
   std::uint64_t fault_line = 0;
   std::uint64_t fault_column = 0;
 };
+
+/// One member of an element's own object (nested objects are values): buffer offsets of its
+/// key's text, inside the quotes, and of its value's whole token (quotes, brackets included).
+struct ScannedMember {
+  std::size_t key_begin = 0;
+  std::size_t key_end = 0;
+  std::size_t value_begin = 0;
+  std::size_t value_end = 0;
+  bool key_escaped = false;    ///< the key holds a backslash escape
+  bool value_escaped = false;  ///< the value is a string holding a backslash escape
+};
+
+/// The text of a string the scanner accepted, inside its quotes, with its escapes decoded into
+/// UTF-8 and appended to out. A \u escape of an unpaired surrogate (which makes the record
+/// BadEncoding, so no value of it is used) becomes U+FFFD.
+void append_unescaped(std::string_view content, std::string& out);
 
 enum class ScanStep : std::uint8_t { Element, NeedMore, End };
 
@@ -52,6 +69,10 @@ class Scanner {
   /// past it. NeedMore: the buffer ends inside an element or a separator (never when eof).
   /// End: eof and nothing but whitespace remains. Throws Error{Input} for invalid JSON.
   ScanStep next(const char* data, std::size_t size, bool eof, ScannedElement& element);
+
+  /// The members of the last Element's object, in order; empty when it is not an object. Valid
+  /// until the next call of next().
+  const std::vector<ScannedMember>& members() const noexcept { return members_; }
 
   /// Buffer offset up to which the data is consumed; bytes before it are no longer needed.
   std::size_t position() const noexcept { return pos_; }
@@ -90,6 +111,7 @@ class Scanner {
   std::uint64_t array_column_ = 0;
   // Buffer offsets of the open containers of the element being scanned (their '{' or '[').
   std::vector<std::size_t> open_offset_;
+  std::vector<ScannedMember> members_;
 };
 
 }  // namespace salespipe::io::json::detail

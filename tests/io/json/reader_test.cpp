@@ -1,5 +1,6 @@
 #include "io/json/reader.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -214,6 +215,30 @@ TEST(JsonReader, KeysWithStrayUnderscoresSpacesOrEscapesAreCanonicalised) {
   ASSERT_EQ(apart.records.size(), 1u);
   EXPECT_EQ(apart.records[0].status, RecordStatus::Ok);
   EXPECT_EQ(apart.records[0].values, (std::vector<OwnedValue>{num("2")}));
+}
+
+TEST(JsonReader, KeysKeepTheirMeaningWhenAFileSpellsThousandsOfThem) {
+  // The reader remembers what each spelling of a key means; a file with more spellings than it
+  // remembers, and spellings that share its slots, must read the same as a file with few.
+  const std::vector<std::string> spellings = {"a_b", "A B", " a-b ", "A_B", "a\\u005fb"};
+  std::string input = "[";
+  for (int i = 0; i < 3000; ++i) {
+    const std::string& key = spellings[static_cast<std::size_t>(i) % spellings.size()];
+    input += i ? "," : "";
+    input += fmt::format(R"({{"junk_{}": 0, "{}": {}}})", i, key, i);
+  }
+  // The same name twice under two remembered spellings.
+  input += R"(, {"A B": 1, "a_b": 2}, {"a_b": 3, "a-b": 4}])";
+  const ReadResult result = read_bytes(input, fields({"a_b"}));
+  ASSERT_EQ(result.records.size(), 3002u);
+  for (std::size_t i = 0; i < 3000; ++i) {
+    ASSERT_EQ(result.records[i].status, RecordStatus::Ok) << i;
+    ASSERT_EQ(result.records[i].values, (std::vector<OwnedValue>{num(std::to_string(i))})) << i;
+  }
+  for (std::size_t i = 3000; i < 3002; ++i) {
+    EXPECT_EQ(result.records[i].status, RecordStatus::DuplicateKey) << i;
+    EXPECT_EQ(result.records[i].detail, "a_b") << i;
+  }
 }
 
 TEST(JsonReader, EscapedStringsStayValidAcrossTheWholeBatch) {
