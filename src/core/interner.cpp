@@ -2,12 +2,35 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
 #include <bit>
 
 namespace salespipe {
 namespace {
 
 constexpr std::size_t kInitialSlots = 1024;
+
+// The table by number covers at least this many numbers, and at most four per id beyond that:
+// ids further apart than that on average go to the hash table, so its memory stays bounded.
+constexpr std::size_t kMinNumbered = std::size_t{1} << 16;
+constexpr std::size_t kNumbersPerId = 4;
+
+/// The value of an id written as a plain decimal number: digits only, no leading zero, at most
+/// 19 of them (so it fits). Anything else (even "007", which is not the id "7") has none.
+std::optional<std::uint64_t> number_of(std::string_view text) noexcept {
+  if (text.empty() || text.size() > 19 || (text[0] == '0' && text.size() > 1)) {
+    return std::nullopt;
+  }
+  std::uint64_t value = 0;
+  for (const char c : text) {
+    const auto digit = static_cast<unsigned>(c - '0');
+    if (digit > 9) {
+      return std::nullopt;
+    }
+    value = value * 10 + digit;
+  }
+  return value;
+}
 
 std::uint32_t tag_of(std::string_view text) noexcept {
   return static_cast<std::uint32_t>(hash_bytes(text) >> 32);
@@ -33,7 +56,34 @@ std::size_t Interner::probe(std::string_view text, std::uint32_t tag) const noex
   return slot;
 }
 
+std::size_t Interner::number_index(std::string_view text) noexcept {
+  const std::optional<std::uint64_t> number = number_of(text);
+  if (!number) {
+    return kNotNumbered;
+  }
+  if (!numbered_) {
+    numbered_ = true;
+    first_number_ = *number;
+  }
+  if (*number < first_number_ || *number - first_number_ >= kNotNumbered) {
+    return kNotNumbered;
+  }
+  return static_cast<std::size_t>(*number - first_number_);
+}
+
+std::size_t Interner::number_index(std::string_view text) const noexcept {
+  const std::optional<std::uint64_t> number = number_of(text);
+  if (!number || !numbered_ || *number < first_number_ || *number - first_number_ >= kNotNumbered) {
+    return kNotNumbered;
+  }
+  return static_cast<std::size_t>(*number - first_number_);
+}
+
 std::optional<std::uint32_t> Interner::find(std::string_view text) const noexcept {
+  const std::size_t index = number_index(text);
+  if (index < by_number_.size() && by_number_[index] != 0) {
+    return by_number_[index] - 1;
+  }
   const std::uint64_t entry = slots_[probe(text, tag_of(text))];
   if (entry == kEmpty) {
     return std::nullopt;
@@ -41,20 +91,69 @@ std::optional<std::uint32_t> Interner::find(std::string_view text) const noexcep
   return static_cast<std::uint32_t>(entry);
 }
 
-std::uint32_t Interner::intern(std::string_view text) { return intern_tagged(text, tag_of(text)); }
+std::uint32_t Interner::intern(std::string_view text) {
+  const std::size_t index = number_index(text);
+  if (index != kNotNumbered) {
+    return intern_numbered(text, index);
+  }
+  return intern_tagged(text, tag_of(text));
+}
+
+std::uint32_t Interner::new_code(std::string_view text) {
+  const auto code = static_cast<std::uint32_t>(names_.size());
+  names_.push_back(text);
+  return code;
+}
+
+std::uint32_t Interner::intern_numbered(std::string_view text, std::size_t index) {
+  if (index >= by_number_.size()) {
+    const std::size_t limit = std::max(kMinNumbered, kNumbersPerId * (names_.size() + 1));
+    if (index < limit) {
+      by_number_.resize(std::min(limit, std::max(index + 1, by_number_.size() * 2)), 0);
+    }
+  }
+  if (index >= by_number_.size()) {
+    return intern_tagged(text, tag_of(text));
+  }
+  if (by_number_[index] != 0) {
+    return by_number_[index] - 1;
+  }
+  if (hashed_ > 0) {
+    // The table did not reach this number when the id first came, so the id went to the hash
+    // table then.
+    const std::uint64_t entry = slots_[probe(text, tag_of(text))];
+    if (entry != kEmpty) {
+      return static_cast<std::uint32_t>(entry);
+    }
+  }
+  const std::uint32_t code = new_code(text);
+  by_number_[index] = code + 1;
+  return code;
+}
 
 void Interner::intern_all(std::span<const std::string_view> texts,
                           std::vector<std::uint32_t>& codes) {
   // A pipeline of prefetches: the home slot of the text kSlotAhead places on, then the offset of
   // the name that slot holds, then that name's bytes; by the time a text is looked up, what it
-  // compares against is in the cache.
+  // compares against is in the cache. Ids found by number need none of it.
   constexpr std::size_t kSlotAhead = 12;
   constexpr std::size_t kOffsetAhead = 8;
   constexpr std::size_t kBytesAhead = 4;
   constexpr std::size_t kRing = 16;  // power of two above kSlotAhead
   std::uint32_t tags[kRing];
+  std::size_t numbers[kRing];  // number_index of each text ahead
   const std::size_t n = texts.size();
+  const auto look_ahead = [&](std::size_t i) {
+    numbers[i % kRing] = number_index(texts[i]);
+    if (numbers[i % kRing] == kNotNumbered) {
+      tags[i % kRing] = tag_of(texts[i]);
+      __builtin_prefetch(&slots_[home(tags[i % kRing])]);
+    }
+  };
   const auto held_code = [&](std::size_t i) -> std::optional<std::uint32_t> {
+    if (numbers[i % kRing] != kNotNumbered) {
+      return std::nullopt;
+    }
     const std::uint32_t tag = tags[i % kRing];
     const std::uint64_t entry = slots_[home(tag)];
     if (entry == kEmpty || static_cast<std::uint32_t>(entry >> 32) != tag) {
@@ -63,14 +162,11 @@ void Interner::intern_all(std::span<const std::string_view> texts,
     return static_cast<std::uint32_t>(entry);
   };
   for (std::size_t i = 0; i < std::min(n, kSlotAhead); ++i) {
-    tags[i % kRing] = tag_of(texts[i]);
-    __builtin_prefetch(&slots_[home(tags[i % kRing])]);
+    look_ahead(i);
   }
   for (std::size_t i = 0; i < n; ++i) {
     if (i + kSlotAhead < n) {
-      const std::size_t ahead = i + kSlotAhead;
-      tags[ahead % kRing] = tag_of(texts[ahead]);
-      __builtin_prefetch(&slots_[home(tags[ahead % kRing])]);
+      look_ahead(i + kSlotAhead);
     }
     if (i + kOffsetAhead < n) {
       if (const auto code = held_code(i + kOffsetAhead)) {
@@ -82,7 +178,9 @@ void Interner::intern_all(std::span<const std::string_view> texts,
         __builtin_prefetch(names_.bytes_address(*code));
       }
     }
-    codes.push_back(intern_tagged(texts[i], tags[i % kRing]));
+    const std::size_t number = numbers[i % kRing];
+    codes.push_back(number != kNotNumbered ? intern_numbered(texts[i], number)
+                                           : intern_tagged(texts[i], tags[i % kRing]));
   }
 }
 
@@ -91,11 +189,11 @@ std::uint32_t Interner::intern_tagged(std::string_view text, std::uint32_t tag) 
   if (slots_[slot] != kEmpty) {
     return static_cast<std::uint32_t>(slots_[slot]);
   }
-  const auto code = static_cast<std::uint32_t>(names_.size());
-  names_.push_back(text);
+  const std::uint32_t code = new_code(text);
+  ++hashed_;
   slots_[slot] = (static_cast<std::uint64_t>(tag) << 32) | code;
   // Keep the load factor at most 1/2 so probe sequences stay short.
-  if (names_.size() * 2 > slots_.size()) {
+  if (hashed_ * 2 > slots_.size()) {
     grow_to(slots_.size() * 2);
   }
   return code;
@@ -143,6 +241,9 @@ StringColumn Interner::take_names() {
   names_ = StringColumn();
   slots_.clear();
   grow_to(kInitialSlots);
+  by_number_ = {};
+  numbered_ = false;
+  hashed_ = 0;
   return names;
 }
 

@@ -15,6 +15,11 @@ namespace salespipe {
 ///
 /// Each slot holds the top 32 bits of the text's hash beside its code, so a probe touches the
 /// text only when those bits match: at millions of ids every touch is a cache miss.
+///
+/// Ids written as plain decimal numbers (no sign, no leading zero) close above the first such id
+/// are found by value instead, in a table indexed by number: sale and order ids are mostly
+/// consecutive numbers, and that table is walked nearly in order where a hash table of millions
+/// of entries is hit at random. Which table holds an id never changes the codes.
 class Interner {
  public:
   Interner();
@@ -49,13 +54,24 @@ class Interner {
   /// The slot holding text, or the free slot where it would go.
   std::size_t probe(std::string_view text, std::uint32_t tag) const noexcept;
   std::uint32_t intern_tagged(std::string_view text, std::uint32_t tag);
+  /// Where a numeric id sits in by_number_ (from the first numeric id on), or kNotNumbered.
+  std::size_t number_index(std::string_view text) noexcept;
+  std::size_t number_index(std::string_view text) const noexcept;
+  /// The code of text, whose number_index is index; assigned when new.
+  std::uint32_t intern_numbered(std::string_view text, std::size_t index);
+  std::uint32_t new_code(std::string_view text);
   void grow_to(std::size_t slot_count);
   std::size_t home(std::uint32_t tag) const noexcept {
     return static_cast<std::size_t>(tag) >> shift_;
   }
 
   static constexpr std::uint64_t kEmpty = UINT64_MAX;
+  static constexpr std::size_t kNotNumbered = SIZE_MAX;
   StringColumn names_;
+  std::vector<std::uint32_t> by_number_;  ///< code + 1 of the id first_number_ + i; 0 when none
+  std::uint64_t first_number_ = 0;
+  bool numbered_ = false;             ///< whether a numeric id was seen (first_number_ set)
+  std::size_t hashed_ = 0;            ///< ids held by the hash table
   std::vector<std::uint64_t> slots_;  ///< tag << 32 | code, kEmpty when free
   std::size_t mask_ = 0;
   unsigned shift_ = 0;  ///< home slot = tag >> shift_ (the tag's top bits)

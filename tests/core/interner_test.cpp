@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <span>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace salespipe {
@@ -76,6 +80,73 @@ TEST(Interner, ReserveAndTakeNamesKeepEveryCode) {
   EXPECT_EQ(ids.size(), 0u);
   EXPECT_FALSE(ids.find("S1"));
   EXPECT_EQ(ids.intern("S1"), 0u);
+}
+
+TEST(Interner, NumericIdsGetTheCodesOfFirstSeenOrderWhereverTheyAreHeld) {
+  // Ids written as numbers near the first one are held by number, the rest by hash; which one
+  // must not show. Checked against a plain map over numbers in order, out of order, below the
+  // first, so far above that the number table only reaches them later, and look-alikes that are
+  // not plain numbers ("007" is not "7").
+  std::mt19937 random(11);
+  std::vector<std::string> ids;
+  const auto some = [&](std::uint64_t low, std::uint64_t high) {
+    return std::to_string(std::uniform_int_distribution<std::uint64_t>(low, high)(random));
+  };
+  for (int i = 0; i < 40'000; ++i) {
+    switch (std::uniform_int_distribution<int>(0, 9)(random)) {
+      case 0:
+        ids.push_back(some(0, 999));  // below the first number
+        break;
+      case 1:
+        // Far above at first, then reached as the number table grows with the ids.
+        ids.push_back(std::to_string(71'000 + 7 * std::stoull(some(0, 299))));
+        break;
+      case 2:
+        ids.push_back("0" + some(1'000, 1'050));  // a leading zero: not a plain number
+        break;
+      case 3:
+        ids.push_back(std::uniform_int_distribution<int>(0, 1)(random) ? "18446744073709551615"
+                                                                       : "9999999999999999999");
+        break;
+      case 4:
+        ids.push_back("S" + some(1'000, 1'200));
+        break;
+      default:
+        ids.push_back(std::to_string(1'000 + i));  // consecutive
+        break;
+    }
+  }
+  ids.insert(ids.begin(), "1000");
+
+  std::unordered_map<std::string, std::uint32_t> expected;
+  std::vector<std::uint32_t> expected_codes;
+  for (const auto& id : ids) {
+    expected_codes.push_back(
+        expected.try_emplace(id, static_cast<std::uint32_t>(expected.size())).first->second);
+  }
+
+  Interner one_by_one;
+  Interner batched;
+  std::vector<std::uint32_t> batched_codes;
+  std::vector<std::string_view> views(ids.begin(), ids.end());
+  for (std::size_t begin = 0; begin < views.size();) {
+    const std::size_t count =
+        std::min(views.size() - begin, std::uniform_int_distribution<std::size_t>(1, 5000)(random));
+    batched.intern_all(std::span(views).subspan(begin, count), batched_codes);
+    begin += count;
+  }
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    ASSERT_EQ(one_by_one.intern(ids[i]), expected_codes[i]) << i << " " << ids[i];
+    ASSERT_EQ(batched_codes[i], expected_codes[i]) << i << " " << ids[i];
+  }
+  ASSERT_EQ(batched.size(), expected.size());
+  for (const auto& [id, code] : expected) {
+    ASSERT_EQ(batched.find(id), code) << id;
+    ASSERT_EQ(batched.name(code), id);
+  }
+  for (const std::string_view absent : {"7", "007", "999999", "-5", "1e3", "S999"}) {
+    EXPECT_EQ(batched.find(absent).has_value(), expected.count(std::string(absent)) > 0) << absent;
+  }
 }
 
 }  // namespace
