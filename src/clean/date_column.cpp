@@ -1,15 +1,51 @@
 #include "clean/date_column.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "core/date.hpp"
 
 namespace salespipe::clean {
+namespace {
+
+/// A quick hash of a short date text, inline: first and last eight bytes (overlapping when
+/// shorter than sixteen), or the bytes one by one below eight.
+std::uint64_t date_text_hash(std::string_view text) noexcept {
+  constexpr std::uint64_t kMultiplier = 0x9E3779B97F4A7C15ull;
+  std::uint64_t hash = text.size();
+  if (text.size() >= 8) {
+    std::uint64_t first = 0;
+    std::uint64_t last = 0;
+    std::memcpy(&first, text.data(), 8);
+    std::memcpy(&last, text.data() + text.size() - 8, 8);
+    hash ^= (first * kMultiplier) ^ ((last ^ (last >> 29)) * (kMultiplier | 2));
+  } else {
+    for (const char c : text) {
+      hash = (hash ^ static_cast<unsigned char>(c)) * kMultiplier;
+    }
+  }
+  return (hash ^ (hash >> 32)) * kMultiplier;
+}
+
+}  // namespace
 
 ParsedDate DateColumn::observe(std::string_view text) {
+  Remembered* slot = nullptr;
+  if (text.size() <= sizeof Remembered::text) {
+    slot = &remembered_[(date_text_hash(text) >> 40) % kRememberedSlots];
+    if (slot->size == text.size() && text == std::string_view(slot->text, slot->size)) {
+      resolver_.observe(slot->parsed);
+      return slot->parsed;
+    }
+  }
   const ParsedDate parsed = parse_date(text);
   if (parsed.status != CellStatus::Ok) {
     return parsed;
+  }
+  if (slot != nullptr && !text.empty()) {
+    slot->size = static_cast<std::uint8_t>(text.size());
+    std::copy(text.begin(), text.end(), slot->text);
+    slot->parsed = parsed;
   }
   resolver_.observe(parsed);
   if (parsed.ambiguous) {

@@ -1,7 +1,9 @@
 #include "clean/values.hpp"
 
+#include <array>
 #include <charconv>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <system_error>
 
@@ -344,6 +346,27 @@ SentimentResult parse_sentiment(std::string_view number_text, double min, double
   }
   if (i != s.size()) {
     return {CellStatus::Bad, 0.0, "not a number"};
+  }
+  // Most scores are a few digits without an exponent: their digits as an integer below 2^53,
+  // divided by an exact power of ten, is the correctly rounded value from_chars would give
+  // (IEEE division rounds correctly), at a fraction of the cost.
+  constexpr std::size_t kExactDigits = 15;
+  const std::size_t fraction_digits = fraction_end - fraction_begin;
+  if (i == fraction_end && (whole_end - whole_begin) + fraction_digits <= kExactDigits) {
+    std::uint64_t digits = 0;
+    for (std::size_t k = whole_begin; k < fraction_end; ++k) {
+      if (k != whole_end) {
+        digits = digits * 10 + static_cast<std::uint64_t>(s[k] - '0');
+      }
+    }
+    constexpr std::array<double, kExactDigits + 1> kPowers = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    const double magnitude = static_cast<double>(digits) / kPowers[fraction_digits];
+    const double value = minus ? -magnitude : magnitude;
+    if (!(value >= min && value <= max)) {
+      return {CellStatus::OutOfRange, value, "out of range"};
+    }
+    return {CellStatus::Ok, value, {}};
   }
   double value = 0.0;
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);

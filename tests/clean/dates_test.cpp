@@ -5,10 +5,12 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "clean/date_column.hpp"
 #include "testing/testing.hpp"
 
 namespace salespipe::clean {
@@ -715,6 +717,70 @@ TEST(PendingDate, KeepsBothReadingsAndTheSeparator) {
     }
   }
   EXPECT_EQ(sizeof(PendingDate), 8u);
+}
+
+}  // namespace
+}  // namespace salespipe::clean
+
+namespace salespipe::clean {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// DateColumn
+
+TEST(DateColumn, RepeatedValuesReadAsTheyParseWhateverItRemembers) {
+  // More distinct values than the column remembers, in several shapes, each seen many times in
+  // a scrambled order: every observation must equal parse_date, and the evidence must count
+  // every one of them.
+  std::vector<std::string> distinct;
+  for (int day = 0; day < 2000; ++day) {
+    const Date date = Date{} + std::chrono::days{19'000 + day};
+    const std::string iso_text = iso(date);  // yyyy-mm-dd
+    const std::string year = iso_text.substr(0, 4);
+    const std::string month = iso_text.substr(5, 2);
+    const std::string dom = iso_text.substr(8, 2);
+    distinct.push_back(iso_text);
+    distinct.push_back(month + "/" + dom + "/" + year);
+    distinct.push_back(dom + "." + month + "." + year + " 10:30");
+  }
+  distinct.push_back("31/02/2023");  // impossible
+  distinct.push_back("not a date");
+  std::mt19937 random(3);
+  std::vector<std::string> stream;
+  for (int i = 0; i < 40'000; ++i) {
+    stream.push_back(distinct[random() % distinct.size()]);
+  }
+
+  DateColumn column(DateOrder::Auto);
+  DateResolver reference(DateOrder::Auto);
+  std::vector<PendingDate> pending;
+  for (const auto& text : stream) {
+    const ParsedDate expected = parse_date(text);
+    const ParsedDate got = column.observe(text);
+    reference.observe(expected);
+    ASSERT_EQ(got.status, expected.status) << text;
+    ASSERT_EQ(got.ambiguous, expected.ambiguous) << text;
+    ASSERT_EQ(got.separator, expected.separator) << text;
+    ASSERT_EQ(got.evidence, expected.evidence) << text;
+    ASSERT_EQ(got.date, expected.date) << text;
+    ASSERT_EQ(got.day_first, expected.day_first) << text;
+    ASSERT_EQ(got.month_first, expected.month_first) << text;
+    ASSERT_EQ(got.year_first, expected.year_first) << text;
+    ASSERT_EQ(got.has_time, expected.has_time) << text;
+    ASSERT_EQ(got.problem, expected.problem) << text;
+    if (got.status == CellStatus::Ok) {
+      pending.push_back(PendingDate::of(got));
+    }
+  }
+  DateColumnQuality quality;
+  column.resolve(pending, quality);
+  const EvidenceCounts all = reference.evidence();
+  ASSERT_FALSE(quality.evidence.empty());
+  EXPECT_EQ(quality.evidence.back().separator, "all");
+  EXPECT_EQ(quality.evidence.back().day_first, all.day_first);
+  EXPECT_EQ(quality.evidence.back().month_first, all.month_first);
+  EXPECT_EQ(quality.min_unambiguous, iso(*reference.min_unambiguous()));
+  EXPECT_EQ(quality.max_unambiguous, iso(*reference.max_unambiguous()));
 }
 
 }  // namespace

@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <random>
 #include <string>
 #include <string_view>
 
@@ -324,6 +327,35 @@ TEST(ParseSentiment, NumbersBelowTheSmallestDoubleReadAsZero) {
   const SentimentResult negative = parse_sentiment("-1e-400", -1.0, 1.0);
   EXPECT_EQ(negative.status, CellStatus::Ok);
   EXPECT_TRUE(std::signbit(negative.value));
+}
+
+TEST(ParseSentiment, ShortDecimalsReadToTheSameBitsAsFromChars) {
+  // Scores without an exponent and with at most 15 digits take a shortcut; it must give the
+  // correctly rounded double, bit for bit, for every length of whole and fraction part.
+  std::mt19937_64 random(5);
+  const double infinity = std::numeric_limits<double>::infinity();
+  for (int i = 0; i < 200'000; ++i) {
+    const int whole_digits = std::uniform_int_distribution<int>(1, 15)(random);
+    const int fraction_digits = std::uniform_int_distribution<int>(0, 16 - whole_digits)(random);
+    std::string text = random() % 2 ? "-" : "";
+    const auto digit = [&] { return static_cast<char>('0' + random() % 10); };
+    text += whole_digits == 1 ? digit() : static_cast<char>('1' + random() % 9);
+    for (int d = 1; d < whole_digits; ++d) {
+      text += digit();
+    }
+    if (fraction_digits > 0) {
+      text += '.';
+      for (int d = 0; d < fraction_digits; ++d) {
+        text += digit();
+      }
+    }
+    double expected = 0;
+    std::from_chars(text.data(), text.data() + text.size(), expected);
+    const SentimentResult result = parse_sentiment(text, -infinity, infinity);
+    ASSERT_EQ(result.status, CellStatus::Ok) << text;
+    ASSERT_EQ(std::bit_cast<std::uint64_t>(result.value), std::bit_cast<std::uint64_t>(expected))
+        << text;
+  }
 }
 
 TEST(ParseSentiment, RejectsTextThatIsNotAJsonNumber) {
