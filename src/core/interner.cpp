@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <bit>
 
+#include "core/text.hpp"
+
 namespace salespipe {
 namespace {
 
@@ -49,7 +51,7 @@ std::size_t Interner::probe(std::string_view text, std::uint32_t tag) const noex
   for (; slots_[slot] != kEmpty; slot = (slot + 1) & mask_) {
     const std::uint64_t entry = slots_[slot];
     if (static_cast<std::uint32_t>(entry >> 32) == tag &&
-        names_[static_cast<std::uint32_t>(entry)] == text) {
+        equal_bytes(names_[static_cast<std::uint32_t>(entry)], text)) {
       break;
     }
   }

@@ -1,10 +1,39 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
 namespace salespipe {
+
+/// a == b, inline for the short ids and keys a hash table compares millions of times (where
+/// a call to memcmp costs more than the comparison).
+inline bool equal_bytes(std::string_view a, std::string_view b) noexcept {
+  const std::size_t n = a.size();
+  if (n != b.size()) {
+    return false;
+  }
+  const auto load = [](const char* at, auto word) {
+    std::memcpy(&word, at, sizeof word);
+    return word;
+  };
+  if (n >= 8 && n <= 16) {
+    // Two overlapping words cover every byte.
+    const std::uint64_t head = load(a.data(), std::uint64_t{}) ^ load(b.data(), std::uint64_t{});
+    const std::uint64_t tail =
+        load(a.data() + n - 8, std::uint64_t{}) ^ load(b.data() + n - 8, std::uint64_t{});
+    return (head | tail) == 0;
+  }
+  if (n >= 4 && n < 8) {
+    const std::uint32_t head = load(a.data(), std::uint32_t{}) ^ load(b.data(), std::uint32_t{});
+    const std::uint32_t tail =
+        load(a.data() + n - 4, std::uint32_t{}) ^ load(b.data() + n - 4, std::uint32_t{});
+    return (head | tail) == 0;
+  }
+  return a == b;
+}
 
 /// Leading and trailing ASCII spaces and tabs removed.
 std::string_view trim(std::string_view text) noexcept;

@@ -15,6 +15,22 @@ TEST(Text, CanonicalNameFoldsCaseSpacesHyphensUnderscores) {
   EXPECT_EQ(canonical_name(""), "");
 }
 
+TEST(Text, EqualBytesAgreesWithStringComparisonAtEveryLengthAndPosition) {
+  for (std::size_t a_size = 0; a_size <= 20; ++a_size) {
+    const std::string a(a_size, 'x');
+    for (std::size_t b_size = 0; b_size <= 20; ++b_size) {
+      const std::string b(b_size, 'x');
+      EXPECT_EQ(equal_bytes(a, b), a_size == b_size) << a_size << " " << b_size;
+    }
+    for (std::size_t at = 0; at < a_size; ++at) {
+      std::string b = a;
+      b[at] = 'y';
+      EXPECT_FALSE(equal_bytes(a, b)) << a_size << " " << at;
+      EXPECT_FALSE(equal_bytes(b, a)) << a_size << " " << at;
+    }
+  }
+}
+
 TEST(Text, TrimRemovesSpacesAndTabsOnly) {
   EXPECT_EQ(trim("  P101\t"), "P101");
   EXPECT_EQ(trim("   "), "");

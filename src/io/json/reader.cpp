@@ -217,7 +217,7 @@ class KnownKeys {
  public:
   const KeyMeaning* find(std::string_view raw, std::uint64_t raw_print) const noexcept {
     const Entry& entry = entries_[slot_of(raw_print)];
-    if (entry.used && entry.raw_print == raw_print && entry.raw == raw) {
+    if (entry.used && entry.raw_print == raw_print && equal_bytes(entry.raw, raw)) {
       return &entry.meaning;
     }
     return nullptr;

@@ -352,8 +352,10 @@ bool Scanner::scan_element(const char* data, std::size_t size, bool eof, Scanned
   // p is at the opening quote; false when the data ends inside the string and more may come.
   bool string_escaped = false;  // whether the last string scanned holds an escape
   const auto scan_string = [&]() -> bool {
+    // Where the string opens, for the message when the file ends inside it.
+    const char* const open = p;
     const std::uint64_t open_line = line;
-    const std::uint64_t open_column = column(p);
+    const std::uint64_t open_line_start = line_start;
     string_escaped = false;
     ++p;
     for (;;) {
@@ -427,7 +429,7 @@ bool Scanner::scan_element(const char* data, std::size_t size, bool eof, Scanned
     }
     fail(line, column(end),
          fmt::format("unexpected end of file inside the string that starts at line {}, column {}",
-                     open_line, open_column));
+                     open_line, base_ + offset(open) - open_line_start + 1));
   };
 
   // p is at '-' or a digit; false when the number reaches the end of the data and more may come.
