@@ -58,27 +58,25 @@ std::size_t Interner::probe(std::string_view text, std::uint32_t tag) const noex
   return slot;
 }
 
-std::size_t Interner::number_index(std::string_view text) noexcept {
-  const std::optional<std::uint64_t> number = number_of(text);
-  if (!number) {
-    return kNotNumbered;
-  }
-  if (!numbered_) {
-    numbered_ = true;
-    first_number_ = *number;
-  }
-  if (*number < first_number_ || *number - first_number_ >= kNotNumbered) {
-    return kNotNumbered;
-  }
-  return static_cast<std::size_t>(*number - first_number_);
-}
-
 std::size_t Interner::number_index(std::string_view text) const noexcept {
   const std::optional<std::uint64_t> number = number_of(text);
   if (!number || !numbered_ || *number < first_number_ || *number - first_number_ >= kNotNumbered) {
     return kNotNumbered;
   }
   return static_cast<std::size_t>(*number - first_number_);
+}
+
+std::size_t Interner::start_numbering(std::string_view text) noexcept {
+  if (numbered_) {
+    return number_index(text);
+  }
+  const std::optional<std::uint64_t> number = number_of(text);
+  if (!number) {
+    return kNotNumbered;
+  }
+  numbered_ = true;
+  first_number_ = *number;
+  return 0;
 }
 
 std::optional<std::uint32_t> Interner::find(std::string_view text) const noexcept {
@@ -94,7 +92,7 @@ std::optional<std::uint32_t> Interner::find(std::string_view text) const noexcep
 }
 
 std::uint32_t Interner::intern(std::string_view text) {
-  const std::size_t index = number_index(text);
+  const std::size_t index = start_numbering(text);
   if (index != kNotNumbered) {
     return intern_numbered(text, index);
   }
@@ -146,7 +144,7 @@ void Interner::intern_all(std::span<const std::string_view> texts,
   std::size_t numbers[kRing];  // number_index of each text ahead
   const std::size_t n = texts.size();
   const auto look_ahead = [&](std::size_t i) {
-    numbers[i % kRing] = number_index(texts[i]);
+    numbers[i % kRing] = start_numbering(texts[i]);
     if (numbers[i % kRing] == kNotNumbered) {
       tags[i % kRing] = tag_of(texts[i]);
       __builtin_prefetch(&slots_[home(tags[i % kRing])]);

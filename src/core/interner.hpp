@@ -55,8 +55,9 @@ class Interner {
   std::size_t probe(std::string_view text, std::uint32_t tag) const noexcept;
   std::uint32_t intern_tagged(std::string_view text, std::uint32_t tag);
   /// Where a numeric id sits in by_number_ (from the first numeric id on), or kNotNumbered.
-  std::size_t number_index(std::string_view text) noexcept;
   std::size_t number_index(std::string_view text) const noexcept;
+  /// number_index, taking text as where the numbers start when it is the first numeric id.
+  std::size_t start_numbering(std::string_view text) noexcept;
   /// The code of text, whose number_index is index; assigned when new.
   std::uint32_t intern_numbered(std::string_view text, std::size_t index);
   std::uint32_t new_code(std::string_view text);
